@@ -1,0 +1,82 @@
+// swift-tools-version: 6.0
+// Versions are pinned exactly to the package copies this project's machines serve
+// (see the env skill's machine page); a version outside that set does not resolve.
+import PackageDescription
+
+let package = Package(
+    name: "amiscript",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "amiscript", targets: ["amiscript"]),
+        .executable(name: "amisim", targets: ["amisim"]),
+        .library(name: "AMIProtocol", targets: ["AMIProtocol"]),
+        .library(name: "AMIClient", targets: ["AMIClient"]),
+        .library(name: "AMISimulator", targets: ["AMISimulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+    ],
+    targets: [
+        // AMI framing and packets: bytes in, packets out. No sockets, no language.
+        .target(
+            name: "AMIProtocol",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // A connection to a manager over SwiftNIO: banner, actions, responses, events, login.
+        .target(
+            name: "AMIClient",
+            dependencies: [
+                "AMIProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // A manager server that answers like Asterisk, for tests, benchmarks and users.
+        .target(
+            name: "AMISimulator",
+            dependencies: [
+                "AMIProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "amisim",
+            dependencies: [
+                "AMISimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "amiscript",
+            dependencies: [
+                "AMIClient",
+                "AMISimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "AMIProtocolTests",
+            dependencies: [
+                "AMIProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "AMISimulatorTests",
+            dependencies: ["AMISimulator", "AMIProtocol"]
+        ),
+        .testTarget(
+            name: "AMIClientTests",
+            dependencies: ["AMIClient", "AMISimulator", "AMIProtocol"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

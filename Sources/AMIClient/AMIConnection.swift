@@ -1,0 +1,295 @@
+import AMIProtocol
+import Crypto
+import NIOCore
+import NIOPosix
+
+/// A client connection to an Asterisk manager.
+///
+/// One task reads it (`next`, `perform`, `login`): received bytes and packets come out in
+/// wire order, responses are matched to actions by ActionID, and every wait has a deadline,
+/// so a server that stalls, closes or resets gives an error instead of a hang. Writes may
+/// come from anywhere.
+public final class AMIConnection: Sendable {
+    public struct Configuration: Sendable {
+        public var connectTimeout: TimeAmount
+        /// How long `connect` waits for the banner line before going on without one.
+        public var bannerTimeout: TimeAmount
+        public var decoder: AMIDecoder.Configuration
+        /// Unread received bytes above which reading pauses (memory stays bounded).
+        public var maxBufferedBytes: Int
+        /// The ActionIDs this connection generates start with this.
+        public var actionIDPrefix: String
+
+        public init(
+            connectTimeout: TimeAmount = .seconds(10),
+            bannerTimeout: TimeAmount = .seconds(3),
+            decoder: AMIDecoder.Configuration = .client,
+            maxBufferedBytes: Int = 4 * 1024 * 1024,
+            actionIDPrefix: String = "amiscript"
+        ) {
+            self.connectTimeout = connectTimeout
+            self.bannerTimeout = bannerTimeout
+            self.decoder = decoder
+            self.maxBufferedBytes = maxBufferedBytes
+            self.actionIDPrefix = actionIDPrefix
+        }
+    }
+
+    public let host: String
+    public let port: Int
+    /// The banner line, or nil when the server sent none in time.
+    public let banner: String?
+    private let channel: Channel
+    private let inbox: AMIInbox
+    private let actionIDs: ActionIDGenerator
+
+    private init(host: String, port: Int, banner: String?, channel: Channel, inbox: AMIInbox, prefix: String) {
+        self.host = host
+        self.port = port
+        self.banner = banner
+        self.channel = channel
+        self.inbox = inbox
+        self.actionIDs = ActionIDGenerator(prefix: prefix)
+    }
+
+    /// Connects, then reads the banner line (it stays in the stream as bytes, so an
+    /// Expect-style reader still sees it).
+    public static func connect(
+        host: String,
+        port: Int,
+        configuration: Configuration = Configuration(),
+        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> AMIConnection {
+        let inboxBox = InboxBox()
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(configuration.connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                let inbox = AMIInbox(
+                    highWater: configuration.maxBufferedBytes,
+                    pause: { channel.setOption(.autoRead, value: false).whenComplete { _ in } },
+                    resume: {
+                        channel.eventLoop.execute {
+                            channel.setOption(.autoRead, value: true).whenComplete { _ in }
+                            channel.read()
+                        }
+                    }
+                )
+                inboxBox.set(inbox)
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        AMIInboundHandler(inbox: inbox, decoder: AMIDecoder(configuration: configuration.decoder))
+                    )
+                }
+            }
+        let channel: Channel
+        do {
+            channel = try await bootstrap.connect(host: host, port: port).get()
+        } catch let error as ChannelError where error == .connectTimeout(configuration.connectTimeout) {
+            throw AMIClientError.connectTimedOut(host: host, port: port, seconds: configuration.connectTimeout.seconds)
+        } catch {
+            throw AMIClientError.connectFailed(host: host, port: port, reason: describeConnectError(error))
+        }
+        guard let inbox = inboxBox.get() else {
+            throw AMIClientError.connectFailed(host: host, port: port, reason: "no channel")
+        }
+        let banner = try await readBanner(inbox: inbox, channel: channel, timeout: configuration.bannerTimeout)
+        return AMIConnection(
+            host: host, port: port, banner: banner, channel: channel, inbox: inbox,
+            prefix: configuration.actionIDPrefix
+        )
+    }
+
+    private static func readBanner(inbox: AMIInbox, channel: Channel, timeout: TimeAmount) async throws -> String? {
+        let deadline = NIODeadline.now() + timeout
+        var seen: [AMIInbound] = []
+        defer { inbox.putBack(seen) }
+        while true {
+            switch try await inbox.next(deadline: deadline, timer: channel.eventLoop) {
+            case .item(.message(.banner(let text))):
+                return text
+            case .item(let other):
+                seen.append(other)
+                if case .message = other { return nil }
+            case .timedOut:
+                return nil
+            case .ended(let end):
+                if seen.isEmpty { throw AMIClientError.connectionEnded(end, waitingFor: "the banner") }
+                return nil
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    /// The next received item. Throws `timedOut` after `timeout` (nil waits forever),
+    /// `connectionEnded` once the connection is over and everything received was read.
+    public func next(timeout: TimeAmount?, waitingFor what: String = "data") async throws -> AMIInbound {
+        try await next(deadline: timeout.map { .now() + $0 }, timeout: timeout, waitingFor: what)
+    }
+
+    private func next(deadline: NIODeadline?, timeout: TimeAmount?, waitingFor what: String) async throws -> AMIInbound {
+        switch try await inbox.next(deadline: deadline, timer: channel.eventLoop) {
+        case .item(let item): return item
+        case .ended(let end): throw AMIClientError.connectionEnded(end, waitingFor: what)
+        case .timedOut: throw AMIClientError.timedOut(waitingFor: what, seconds: timeout?.seconds ?? 0)
+        }
+    }
+
+    /// Puts items back at the front of the stream (a reader that looked ahead and did
+    /// not use them).
+    public func putBack(_ items: [AMIInbound]) {
+        inbox.putBack(items)
+    }
+
+    /// How the connection ended, or nil while it is open.
+    public var end: AMIConnectionEnd? { inbox.end }
+
+    // MARK: Writing
+
+    /// Writes bytes as they are, in one write.
+    public func write(_ bytes: ByteBuffer) async throws {
+        do {
+            try await channel.writeAndFlush(bytes)
+        } catch {
+            throw AMIClientError.connectionEnded(inbox.end ?? .failed("\(error)"), waitingFor: "a write")
+        }
+    }
+
+    /// Sends an action (one write) with a fresh ActionID unless it has one; returns the ActionID.
+    @discardableResult
+    public func send(_ action: AMIAction) async throws -> String {
+        let id = action.actionID ?? actionIDs.next()
+        let buffer: ByteBuffer
+        do {
+            buffer = try AMIEncoder.encode(action.actionID == nil ? action.with(actionID: id) : action)
+        } catch let error as AMIEncodingError {
+            throw AMIClientError.encoding(error)
+        }
+        try await write(buffer)
+        return id
+    }
+
+    /// Sends an action and reads until its response (and, for an event list, its closing
+    /// event) arrives. Everything else received meanwhile stays in the stream, in order,
+    /// for the next `next`.
+    public func perform(_ action: AMIAction, timeout: TimeAmount?) async throws -> AMIActionResult {
+        let id = try await send(action)
+        let deadline = timeout.map { NIODeadline.now() + $0 }
+        let what = "the response to \(action.name)"
+        var kept: [AMIInbound] = []
+        defer { inbox.putBack(kept) }
+        var response: AMIPacket?
+        var ending: AMIEventList.Ending?
+        var events: [AMIPacket] = []
+        while true {
+            let item = try await next(deadline: deadline, timeout: timeout, waitingFor: what)
+            guard case .message(.packet(let packet)) = item, packet.actionID == id else {
+                kept.append(item)
+                continue
+            }
+            if let current = response {
+                guard packet.kind == .event, let ending else {
+                    kept.append(item)
+                    continue
+                }
+                if AMIEventList.isLast(packet, of: ending) {
+                    return AMIActionResult(actionID: id, response: current, events: events, listEnd: packet)
+                }
+                events.append(packet)
+            } else if packet.kind == .response {
+                response = packet
+                ending = packet.isError ? nil : AMIEventList.ending(of: packet, action: action.name)
+                if ending == nil { return AMIActionResult(actionID: id, response: packet) }
+            } else {
+                kept.append(item)
+            }
+        }
+    }
+
+    // MARK: Session
+
+    public enum Authentication: Sendable, Hashable {
+        case plaintext
+        /// `Challenge` first, then `Key: md5hex(challenge + secret)` (PROTOCOL.md item 14).
+        case md5
+    }
+
+    /// Logs in. `events`: nil leaves the server's default, else `Events: on` / `off`.
+    /// Throws `loginFailed` on `Response: Error`.
+    @discardableResult
+    public func login(
+        username: String,
+        secret: String,
+        authentication: Authentication = .plaintext,
+        events: Bool? = nil,
+        timeout: TimeAmount?
+    ) async throws -> AMIActionResult {
+        var headers = [AMIHeader("Username", username)]
+        switch authentication {
+        case .plaintext:
+            headers.append(AMIHeader("Secret", secret))
+        case .md5:
+            let challenge = try await perform(AMIAction("Challenge", [AMIHeader("AuthType", "MD5")]), timeout: timeout)
+            if challenge.isError {
+                throw AMIClientError.loginFailed(message: challenge.response["Message"] ?? "challenge refused")
+            }
+            guard let nonce = challenge.response["Challenge"] else { throw AMIClientError.noChallenge }
+            headers.insert(AMIHeader("AuthType", "MD5"), at: 0)
+            headers.append(AMIHeader("Key", Self.md5Key(challenge: nonce, secret: secret)))
+        }
+        if let events { headers.append(AMIHeader("Events", events ? "on" : "off")) }
+        let result = try await perform(AMIAction("Login", headers), timeout: timeout)
+        if result.isError {
+            throw AMIClientError.loginFailed(message: result.response["Message"] ?? "no message")
+        }
+        return result
+    }
+
+    /// The MD5 login key: lowercase hex of md5(challenge + secret).
+    public static func md5Key(challenge: String, secret: String) -> String {
+        Insecure.MD5.hash(data: Array((challenge + secret).utf8))
+            .map { byte in
+                let hex = String(byte, radix: 16)
+                return byte < 16 ? "0" + hex : hex
+            }
+            .joined()
+    }
+
+    /// Sends Logoff, waits for `Goodbye`, then closes.
+    public func logoff(timeout: TimeAmount?) async throws {
+        defer { Task { await self.close() } }
+        _ = try await perform(AMIAction("Logoff"), timeout: timeout)
+    }
+
+    /// Closes the connection (no Logoff).
+    public func close() async {
+        inbox.finish(.closedLocally)
+        try? await channel.close()
+    }
+}
+
+/// Carries the inbox out of the channel initializer, which runs on the event loop.
+private final class InboxBox: Sendable {
+    private let box = NIOLockedValueBox<AMIInbox?>(nil)
+    func set(_ inbox: AMIInbox) { box.withLockedValue { $0 = inbox } }
+    func get() -> AMIInbox? { box.withLockedValue { $0 } }
+}
+
+private func describeConnectError(_ error: Error) -> String {
+    if let io = error as? IOError { return AMIInboundHandler.describe(io) }
+    if let multiple = error as? NIOConnectionError, let first = multiple.connectionErrors.first {
+        return describeConnectError(first.error)
+    }
+    if let channelError = error as? ChannelError {
+        return "\(channelError)"
+    }
+    return "\(error)"
+}
+
+extension TimeAmount {
+    /// The amount in seconds, for messages.
+    public var seconds: Double { Double(nanoseconds) / 1_000_000_000 }
+}
+
+import NIOConcurrencyHelpers

@@ -1,0 +1,81 @@
+import AMIProtocol
+import NIOCore
+
+/// The one handler of a client pipeline: hands every received chunk to the inbox as
+/// bytes, decodes it, and hands over the decoded messages after it, so the raw text and
+/// the packets reach the reader in one order.
+final class AMIInboundHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let inbox: AMIInbox
+    private var processor: NIOSingleStepByteToMessageProcessor<AMIDecoder>
+    private var streamOffset: Int64 = 0
+    private var failed = false
+
+    init(inbox: AMIInbox, decoder: AMIDecoder) {
+        self.inbox = inbox
+        self.processor = NIOSingleStepByteToMessageProcessor(decoder, maximumBufferSize: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !failed else { return }
+        let buffer = unwrapInboundIn(data)
+        inbox.append(.bytes(buffer, streamOffset: streamOffset))
+        streamOffset += Int64(buffer.readableBytes)
+        do {
+            try processor.process(buffer: buffer) { message in
+                inbox.append(.message(message))
+            }
+        } catch {
+            fail(context: context, error: error)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if !failed {
+            do {
+                try processor.finishProcessing(seenEOF: true) { message in
+                    inbox.append(.message(message))
+                }
+                inbox.finish(.closedByServer)
+            } catch {
+                fail(context: context, error: error)
+            }
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        fail(context: context, error: error)
+    }
+
+    private func fail(context: ChannelHandlerContext, error: Error) {
+        guard !failed else { return }
+        failed = true
+        if let decoding = error as? AMIDecodingError {
+            inbox.finish(.protocolError(decoding))
+        } else if let io = error as? IOError {
+            inbox.finish(.failed(Self.describe(io)))
+        } else {
+            inbox.finish(.failed("\(error)"))
+        }
+        context.close(promise: nil)
+    }
+
+    static func describe(_ error: IOError) -> String {
+        switch error.errnoCode {
+        case ECONNRESET: return "connection reset by peer"
+        case ECONNREFUSED: return "connection refused"
+        case EPIPE: return "broken pipe"
+        default: return String(cString: strerror(error.errnoCode))
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,155 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// The queue between the event loop (which receives) and the one task that reads a
+/// connection: received items in order, the end of the connection, and a single waiter.
+///
+/// It bounds memory: when more than `highWater` received bytes wait unread, `pause` is
+/// called (reading from the socket stops), and `resume` once they drop below `lowWater`.
+/// Items put back with `putBack` (looked at but not claimed, see `AMIConnection.perform`)
+/// come out again before anything newer.
+final class AMIInbox: Sendable {
+    private struct State {
+        var putBack = CircularBuffer<AMIInbound>()
+        var items = CircularBuffer<AMIInbound>()
+        var queuedBytes = 0
+        var paused = false
+        var end: AMIConnectionEnd?
+        var waiter: CheckedContinuation<Void, Never>?
+        var waiterGeneration = 0
+    }
+
+    private let state = NIOLockedValueBox(State())
+    private let highWater: Int
+    private let lowWater: Int
+    private let pause: @Sendable () -> Void
+    private let resume: @Sendable () -> Void
+
+    init(highWater: Int, pause: @escaping @Sendable () -> Void, resume: @escaping @Sendable () -> Void) {
+        self.highWater = highWater
+        self.lowWater = highWater / 4
+        self.pause = pause
+        self.resume = resume
+    }
+
+    /// Called on the event loop for each received item.
+    func append(_ item: AMIInbound) {
+        var shouldPause = false
+        let waiter = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            guard state.end == nil else { return nil }
+            state.items.append(item)
+            if case .bytes(let buffer, _) = item {
+                state.queuedBytes += buffer.readableBytes
+                if state.queuedBytes > highWater, !state.paused {
+                    state.paused = true
+                    shouldPause = true
+                }
+            }
+            return Self.takeWaiter(&state)
+        }
+        if shouldPause { pause() }
+        waiter?.resume()
+    }
+
+    /// The connection is over; items already queued can still be read. The first end wins.
+    func finish(_ end: AMIConnectionEnd) {
+        let waiter = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            if state.end == nil { state.end = end }
+            return Self.takeWaiter(&state)
+        }
+        waiter?.resume()
+    }
+
+    var end: AMIConnectionEnd? {
+        state.withLockedValue { $0.end }
+    }
+
+    /// Puts items that were taken but not used back at the front, in their order.
+    func putBack(_ items: [AMIInbound]) {
+        guard !items.isEmpty else { return }
+        state.withLockedValue { state in
+            state.putBack.append(contentsOf: items)
+            for case .bytes(let buffer, _) in items { state.queuedBytes += buffer.readableBytes }
+        }
+    }
+
+    enum Next {
+        case item(AMIInbound)
+        case ended(AMIConnectionEnd)
+        case timedOut
+    }
+
+    /// The next item; waits until `deadline` (nil: forever). Throws CancellationError when
+    /// the waiting task is cancelled (a user's Ctrl-C abandons the wait).
+    func next(deadline: NIODeadline?, timer: EventLoop) async throws -> Next {
+        while true {
+            try Task.checkCancellation()
+            let (step, shouldResume): (Next?, Bool) = state.withLockedValue { state in
+                let item: AMIInbound?
+                if let first = state.putBack.popFirst() {
+                    item = first
+                } else {
+                    item = state.items.popFirst()
+                }
+                if let item {
+                    if case .bytes(let buffer, _) = item { state.queuedBytes -= buffer.readableBytes }
+                    var wake = false
+                    if state.paused, state.queuedBytes < lowWater {
+                        state.paused = false
+                        wake = true
+                    }
+                    return (.item(item), wake)
+                }
+                if let end = state.end { return (.ended(end), false) }
+                return (nil, false)
+            }
+            if shouldResume { resume() }
+            if let step { return step }
+            if let deadline, deadline <= .now() { return .timedOut }
+            await waitForChange(deadline: deadline, timer: timer)
+        }
+    }
+
+    /// Suspends until an item or the end arrives, the deadline passes, or the task is cancelled.
+    private func waitForChange(deadline: NIODeadline?, timer: EventLoop) async {
+        let generation = state.withLockedValue { state -> Int in
+            state.waiterGeneration += 1
+            return state.waiterGeneration
+        }
+        let timeout = deadline.map { deadline in
+            timer.scheduleTask(deadline: deadline) { [self] in self.wake(generation: generation) }
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLockedValue { state -> Bool in
+                    if !state.items.isEmpty || !state.putBack.isEmpty || state.end != nil
+                        || state.waiterGeneration != generation {
+                        return true
+                    }
+                    state.waiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            self.wake(generation: generation)
+        }
+        timeout?.cancel()
+    }
+
+    /// Wakes the waiter of this generation (timer or cancellation); later waits are untouched.
+    private func wake(generation: Int) {
+        let waiter = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            guard state.waiterGeneration == generation else { return nil }
+            state.waiterGeneration += 1
+            return Self.takeWaiter(&state)
+        }
+        waiter?.resume()
+    }
+
+    private static func takeWaiter(_ state: inout State) -> CheckedContinuation<Void, Never>? {
+        let waiter = state.waiter
+        state.waiter = nil
+        return waiter
+    }
+}

@@ -1,0 +1,299 @@
+import NIOCore
+
+/// Turns the bytes of an AMI connection into banner and packet messages.
+///
+/// It is incremental: each call resumes where the last one stopped scanning, so feeding
+/// one byte at a time costs the same per byte as feeding everything at once, and no
+/// packet bytes are copied (a packet's `raw` is a slice of the received buffer).
+/// It handles every case of PROTOCOL.md: the bare banner line, CR LF and bare LF, extra
+/// empty lines, headers split on the first colon, legacy `Response: Follows` bodies ended
+/// by `--END COMMAND--` (also glued to the last line), text-only packets, invalid UTF-8
+/// (kept visible as U+FFFD in the strings, untouched in `raw`), and limits on line and
+/// packet size so an endless line is an error rather than unbounded memory.
+public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecoder {
+    public typealias InboundOut = AMIMessage
+
+    public struct Configuration: Sendable, Hashable {
+        /// A client expects the banner line first; a server does not.
+        public var expectsBanner: Bool
+        /// Read `Response: Follows` bodies up to `--END COMMAND--` (client side).
+        public var readsLegacyCommandBodies: Bool
+        public var maxLineBytes: Int
+        public var maxPacketBytes: Int
+
+        public init(
+            expectsBanner: Bool,
+            readsLegacyCommandBodies: Bool,
+            maxLineBytes: Int = 64 * 1024,
+            maxPacketBytes: Int = 8 * 1024 * 1024
+        ) {
+            self.expectsBanner = expectsBanner
+            self.readsLegacyCommandBodies = readsLegacyCommandBodies
+            self.maxLineBytes = maxLineBytes
+            self.maxPacketBytes = maxPacketBytes
+        }
+
+        /// What a client reading a manager needs.
+        public static let client = Configuration(expectsBanner: true, readsLegacyCommandBodies: true)
+        /// What a server reading requests needs.
+        public static let server = Configuration(expectsBanner: false, readsLegacyCommandBodies: false)
+    }
+
+    /// Where a legacy `Response: Follows` packet is.
+    private enum LegacyBody {
+        case none
+        /// After `Response: Follows`: `Privilege:` and `ActionID:` may still follow.
+        case headers
+        /// Raw output lines, up to the marker.
+        case lines
+        /// The marker was seen; the next empty line ends the packet.
+        case ended
+    }
+
+    public let configuration: Configuration
+    private var atStreamStart = true
+    /// Bytes of the buffer (from its reader index) already split into lines.
+    private var scanned = 0
+    /// Stream offset of the buffer's reader index.
+    private var streamPosition: Int64 = 0
+    private var headers: [AMIHeader] = []
+    private var body: [String] = []
+    private var legacy: LegacyBody = .none
+
+    public init(configuration: Configuration = .client) {
+        self.configuration = configuration
+    }
+
+    private static let marker = Array("--END COMMAND--".utf8)
+
+    // MARK: ByteToMessageDecoder
+
+    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let message = try decode(buffer: &buffer) else { return .needMoreData }
+        context.fireChannelRead(Self.wrapInboundOut(message))
+        return .continue
+    }
+
+    public mutating func decodeLast(
+        context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool
+    ) throws -> DecodingState {
+        guard let message = try decodeLast(buffer: &buffer, seenEOF: seenEOF) else { return .needMoreData }
+        context.fireChannelRead(Self.wrapInboundOut(message))
+        return .continue
+    }
+
+    // MARK: NIOSingleStepByteToMessageDecoder
+
+    /// The next complete message, or nil when more bytes are needed.
+    public mutating func decode(buffer: inout ByteBuffer) throws -> AMIMessage? {
+        while true {
+            let lineStart = scanned
+            let found = buffer.withUnsafeReadableBytes { bytes -> Int? in
+                guard lineStart < bytes.count else { return nil }
+                let tail = UnsafeRawBufferPointer(rebasing: bytes[lineStart...])
+                guard let base = tail.baseAddress,
+                      let hit = memchr(base, 0x0A, tail.count) else { return nil }
+                return lineStart + (base.distance(to: UnsafeRawPointer(hit)))
+            }
+            guard let newline = found else {
+                let pending = buffer.readableBytes - lineStart
+                if pending > configuration.maxLineBytes {
+                    throw AMIDecodingError.lineTooLong(limit: configuration.maxLineBytes)
+                }
+                if buffer.readableBytes > configuration.maxPacketBytes {
+                    throw AMIDecodingError.packetTooLarge(limit: configuration.maxPacketBytes)
+                }
+                return nil
+            }
+            if newline - lineStart > configuration.maxLineBytes {
+                throw AMIDecodingError.lineTooLong(limit: configuration.maxLineBytes)
+            }
+            scanned = newline + 1
+            if scanned > configuration.maxPacketBytes {
+                throw AMIDecodingError.packetTooLarge(limit: configuration.maxPacketBytes)
+            }
+            var contentEnd = newline
+            if contentEnd > lineStart,
+               buffer.getInteger(at: buffer.readerIndex + contentEnd - 1, as: UInt8.self) == 0x0D {
+                contentEnd -= 1
+            }
+            if let message = try take(line: lineStart..<contentEnd, from: &buffer) {
+                return message
+            }
+        }
+    }
+
+    /// At the end of the stream: what is left, or an error for a packet cut short.
+    public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> AMIMessage? {
+        if let message = try decode(buffer: &buffer) { return message }
+        // A last line without its line end still counts as a line.
+        if buffer.readableBytes > scanned {
+            let start = scanned
+            scanned = buffer.readableBytes
+            var end = scanned
+            if buffer.getInteger(at: buffer.readerIndex + end - 1, as: UInt8.self) == 0x0D { end -= 1 }
+            if let message = try take(line: start..<end, from: &buffer) { return message }
+        }
+        guard hasPacketInProgress else {
+            buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+            return nil
+        }
+        if legacy == .ended {
+            // The marker was read; a server that closes without the last empty line still
+            // sent a whole answer.
+            return emitPacket(length: scanned, from: &buffer)
+        }
+        let partial = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes) ?? ""
+        resetPacket()
+        buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+        scanned = 0
+        throw AMIDecodingError.truncatedPacket(partial: partial)
+    }
+
+    // MARK: Lines
+
+    private var hasPacketInProgress: Bool {
+        !headers.isEmpty || !body.isEmpty || legacy != .none
+    }
+
+    /// Handles one line (its content, line end stripped) ending at `scanned`.
+    private mutating func take(line: Range<Int>, from buffer: inout ByteBuffer) throws -> AMIMessage? {
+        let base = buffer.readerIndex
+        if atStreamStart {
+            atStreamStart = false
+            if configuration.expectsBanner, !line.isEmpty, Self.colonIndex(in: buffer, base: base, line: line) == nil {
+                let text = buffer.getString(at: base + line.lowerBound, length: line.count) ?? ""
+                consume(scanned, from: &buffer)
+                return .banner(text)
+            }
+        }
+        if line.isEmpty {
+            switch legacy {
+            case .headers, .lines:
+                // Legacy command output may hold empty lines; only the marker ends it.
+                legacy = .lines
+                body.append("")
+                return nil
+            case .none, .ended:
+                if hasPacketInProgress { return emitPacket(length: scanned, from: &buffer) }
+                // An extra empty line between packets is not a packet.
+                consume(scanned, from: &buffer)
+                return nil
+            }
+        }
+        switch legacy {
+        case .ended:
+            // The marker was followed by more text instead of the empty line: the legacy
+            // packet is over, and this line starts the next one.
+            let message = emitPacket(length: line.lowerBound, from: &buffer)
+            scanned = 0
+            return message
+        case .headers, .lines:
+            if let markerStart = Self.markerStart(in: buffer, base: base, line: line) {
+                if markerStart > line.lowerBound {
+                    body.append(buffer.getString(at: base + line.lowerBound, length: markerStart - line.lowerBound) ?? "")
+                }
+                legacy = .ended
+                return nil
+            }
+            if legacy == .headers, let header = Self.header(in: buffer, base: base, line: line),
+               header.hasName("Privilege") || header.hasName("ActionID") {
+                headers.append(header)
+                return nil
+            }
+            legacy = .lines
+            body.append(buffer.getString(at: base + line.lowerBound, length: line.count) ?? "")
+            return nil
+        case .none:
+            if let header = Self.header(in: buffer, base: base, line: line) {
+                if headers.isEmpty, body.isEmpty, configuration.readsLegacyCommandBodies,
+                   header.hasName("Response"), AMIHeader.namesEqual(header.value, "Follows") {
+                    legacy = .headers
+                }
+                headers.append(header)
+            } else {
+                body.append(buffer.getString(at: base + line.lowerBound, length: line.count) ?? "")
+            }
+            return nil
+        }
+    }
+
+    private mutating func emitPacket(length: Int, from buffer: inout ByteBuffer) -> AMIMessage {
+        let start = streamPosition
+        let raw = buffer.getSlice(at: buffer.readerIndex, length: length) ?? ByteBuffer()
+        let packet = AMIPacket(headers: headers, body: body, raw: raw, streamRange: start..<(start + Int64(length)))
+        consume(length, from: &buffer)
+        resetPacket()
+        return .packet(packet)
+    }
+
+    private mutating func consume(_ length: Int, from buffer: inout ByteBuffer) {
+        buffer.moveReaderIndex(forwardBy: length)
+        streamPosition += Int64(length)
+        scanned -= length
+    }
+
+    private mutating func resetPacket() {
+        headers.removeAll(keepingCapacity: true)
+        body.removeAll(keepingCapacity: true)
+        legacy = .none
+    }
+
+    // MARK: Line parsing
+
+    private static func colonIndex(in buffer: ByteBuffer, base: Int, line: Range<Int>) -> Int? {
+        buffer.withUnsafeReadableBytes { bytes in
+            for index in line where bytes[index] == UInt8(ascii: ":") { return index }
+            return nil
+        }
+    }
+
+    /// The header on this line, or nil when the line is not one: no colon, or a "name"
+    /// that no header has (leading blank, quotes, commas, control bytes, or very long),
+    /// so a text line such as a queue summary with `W:0, C:0` in it stays text.
+    static func header(in buffer: ByteBuffer, base: Int, line: Range<Int>) -> AMIHeader? {
+        let split: (name: Range<Int>, value: Range<Int>)? = buffer.withUnsafeReadableBytes { bytes in
+            guard let first = line.first else { return nil }
+            if bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { return nil }
+            var colon: Int?
+            for index in line {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: ":") { colon = index; break }
+                if byte < 0x20 || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "'")
+                    || byte == UInt8(ascii: "\"") || byte == 0x7F { return nil }
+            }
+            guard let colon, colon > first, colon - first <= 100 else { return nil }
+            var valueStart = colon + 1
+            while valueStart < line.upperBound,
+                  bytes[valueStart] == UInt8(ascii: " ") || bytes[valueStart] == UInt8(ascii: "\t") {
+                valueStart += 1
+            }
+            return (first..<colon, valueStart..<line.upperBound)
+        }
+        guard let split else { return nil }
+        let name = buffer.getString(at: base + split.name.lowerBound, length: split.name.count) ?? ""
+        let value = buffer.getString(at: base + split.value.lowerBound, length: split.value.count) ?? ""
+        return AMIHeader(name, value)
+    }
+
+    /// Where `--END COMMAND--` starts when the line ends with it, also glued to the output
+    /// (`2 calls processed--END COMMAND--`).
+    private static func markerStart(in buffer: ByteBuffer, base: Int, line: Range<Int>) -> Int? {
+        let count = marker.count
+        guard line.count >= count else { return nil }
+        let start = line.upperBound - count
+        let matches = buffer.withUnsafeReadableBytes { bytes in
+            for offset in 0..<count where bytes[start + offset] != marker[offset] { return false }
+            return true
+        }
+        return matches ? start : nil
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif

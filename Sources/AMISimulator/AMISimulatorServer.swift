@@ -1,0 +1,52 @@
+import AMIProtocol
+import NIOCore
+import NIOPosix
+
+/// A running simulated manager: listens, serves many clients at once, stops cleanly.
+public final class AMISimulatorServer: Sendable {
+    private let channel: Channel
+    public let host: String
+    public let port: Int
+
+    private init(channel: Channel, host: String, port: Int) {
+        self.channel = channel
+        self.host = host
+        self.port = port
+    }
+
+    /// Binds and starts serving; `options.port` 0 takes a free port (see `port`).
+    public static func start(
+        _ options: SimulatorOptions,
+        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> AMISimulatorServer {
+        let state = SimulatorState(options: options)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let decoder = AMIDecoder(configuration: AMIDecoder.Configuration(
+                        expectsBanner: false, readsLegacyCommandBodies: false,
+                        maxLineBytes: 64 * 1024, maxPacketBytes: 1024 * 1024))
+                    try channel.pipeline.syncOperations.addHandlers([
+                        ByteToMessageHandler(decoder),
+                        SimulatorConnectionHandler(state: state),
+                    ])
+                }
+            }
+        let channel = try await bootstrap.bind(host: options.host, port: options.port).get()
+        let port = channel.localAddress?.port ?? options.port
+        return AMISimulatorServer(channel: channel, host: options.host, port: port)
+    }
+
+    /// Stops listening (connections already open are closed with the event loop group).
+    public func stop() async {
+        try? await channel.close()
+    }
+
+    /// Returns when the listening socket is closed.
+    public func waitUntilClosed() async {
+        try? await channel.closeFuture.get()
+    }
+}

@@ -1,0 +1,157 @@
+import AMISimulator
+import ArgumentParser
+import Dispatch
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `amisim`: a simulated Asterisk manager for tests, benchmarks and trying scripts
+/// without a PBX.
+@main
+struct AMISim: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "amisim",
+        abstract: "A simulated Asterisk Manager Interface (AMI) server.",
+        discussion: """
+            Answers like Asterisk's manager on the wire. Users admin/secret5 (all rights) and \
+            limited/limited1 (system) unless --manager-conf names a manager.conf. When ready it \
+            prints 'amisim listening on HOST:PORT'. Faults: \
+            \(SimulatorFault.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")).
+            """
+    )
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 takes a free one.")
+    var port = 5038
+
+    @Option(name: .customLong("manager-conf"), help: "Users and rights from this manager.conf.")
+    var managerConf: String?
+
+    @Option(help: "The banner line sent on connect.")
+    var banner = "Asterisk Call Manager/13.0.0"
+
+    @Flag(name: .customLong("legacy-command"),
+          help: "Answer Command as Asterisk before 14 (Response: Follows ... --END COMMAND--).")
+    var legacyCommand = false
+
+    @Option(name: .customLong("fault"), help: "Inject a fault (repeatable).")
+    var faults: [String] = []
+
+    @Option(name: .customLong("mailbox"), help: "Set a mailbox: BOX@CONTEXT=NEW,OLD (repeatable).")
+    var mailboxes: [String] = []
+
+    @Option(name: .customLong("var"), help: "Set a global variable: NAME=VALUE (repeatable).")
+    var variables: [String] = []
+
+    @Option(name: .customLong("flood-bytes"), help: "Bytes of events the flood fault sends (0: forever).")
+    var floodBytes = 10_000_000
+
+    @Option(name: .customLong("flood-rate"), help: "Events per second of the flood (0: as fast as read).")
+    var floodRate = 0.0
+
+    @Option(name: .customLong("auth-fail-delay"), help: "Seconds before a failed login is answered.")
+    var authFailDelay = 1.0
+
+    @Option(name: .customLong("call-seconds"), help: "How long an originated call lasts.")
+    var callSeconds = 2.0
+
+    func validate() throws {
+        for fault in faults where SimulatorFault(rawValue: fault) == nil {
+            throw ValidationError("unknown fault '\(fault)'; known: \(SimulatorFault.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("port \(port) is out of range") }
+    }
+
+    func run() async throws {
+        var options = SimulatorOptions(host: host, port: port, banner: banner, legacyCommand: legacyCommand)
+        options.faults = Set(faults.compactMap(SimulatorFault.init(rawValue:)))
+        options.failedLoginDelay = authFailDelay
+        options.flood = FloodOptions(bytes: floodBytes, rate: floodRate)
+        options.data.callSeconds = callSeconds
+        if let managerConf {
+            guard let text = readFile(managerConf) else {
+                throw ValidationError("cannot read \(managerConf)")
+            }
+            do {
+                options.manager = try ManagerConfiguration.parse(text)
+            } catch {
+                throw ValidationError("\(managerConf): \(error)")
+            }
+        }
+        for spec in mailboxes {
+            let parts = spec.split(separator: "=", maxSplits: 1)
+            let counts = parts.count == 2 ? parts[1].split(separator: ",").compactMap { Int($0) } : []
+            guard parts.count == 2, counts.count == 2 else {
+                throw ValidationError("--mailbox wants BOX@CONTEXT=NEW,OLD, not '\(spec)'")
+            }
+            options.data.setMailbox(String(parts[0]), new: counts[0], old: counts[1])
+        }
+        for spec in variables {
+            let parts = spec.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { throw ValidationError("--var wants NAME=VALUE, not '\(spec)'") }
+            options.data.globals[String(parts[0])] = String(parts[1])
+        }
+
+        let server: AMISimulatorServer
+        do {
+            server = try await AMISimulatorServer.start(options)
+        } catch {
+            FileHandleOutput.standardError("amisim: cannot listen on \(host):\(port): \(error)\n")
+            throw ExitCode(69)
+        }
+        FileHandleOutput.standardOutput("amisim listening on \(server.host):\(server.port)\n")
+
+        let stop = SignalStopper { Task { await server.stop() } }
+        await server.waitUntilClosed()
+        _ = stop
+    }
+}
+
+/// Stops the server on SIGINT / SIGTERM.
+final class SignalStopper {
+    private let sources: [DispatchSourceSignal]
+
+    init(_ action: @escaping @Sendable () -> Void) {
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler(handler: action)
+            source.resume()
+            return source
+        }
+    }
+}
+
+enum FileHandleOutput {
+    static func standardOutput(_ text: String) { writeAll(1, text) }
+
+    static func standardError(_ text: String) { writeAll(2, text) }
+
+    /// Straight to the descriptor: nothing buffered, so a waiting script sees the line at once.
+    private static func writeAll(_ descriptor: Int32, _ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if written <= 0 { return }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+}
+
+func readFile(_ path: String) -> String? {
+    guard let file = fopen(path, "r") else { return nil }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = fread(&chunk, 1, chunk.count, file)
+        if count <= 0 { break }
+        bytes.append(contentsOf: chunk[0..<count])
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
