@@ -61,21 +61,27 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "AMITestSupport", path: "Tests/AMITestSupport"),
         .testTarget(
             name: "AMIProtocolTests",
             dependencies: [
                 "AMIProtocol",
+                "AMITestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "AMISimulatorTests",
-            dependencies: ["AMISimulator", "AMIProtocol"]
+            dependencies: ["AMISimulator", "AMIProtocol", "AMIClient", "AMITestSupport"]
         ),
         .testTarget(
             name: "AMIClientTests",
-            dependencies: ["AMIClient", "AMISimulator", "AMIProtocol"]
+            dependencies: [
+                "AMIClient", "AMISimulator", "AMIProtocol", "AMITestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
