@@ -73,7 +73,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AMISimulatorTests",
-            dependencies: ["AMISimulator", "AMIProtocol", "AMIClient", "AMITestSupport"]
+            dependencies: [
+                "AMISimulator", "AMIProtocol", "AMIClient", "AMITestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "AMIClientTests",

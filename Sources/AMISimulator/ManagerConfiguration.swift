@@ -76,7 +76,7 @@ public struct ManagerConfiguration: Sendable, Hashable {
         var current: User?
         var inGeneral = false
         var authTimeout = 30.0
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let lineNumber = index + 1
             var line = Substring(rawLine)
             if let semicolon = line.firstIndex(of: ";") { line = line[..<semicolon] }
