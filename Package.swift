@@ -86,6 +86,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Runs the built executables; depends on them so `swift test` builds them first.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["AMITestSupport", "amisim", "amiscript"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

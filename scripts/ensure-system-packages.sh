@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages amiscript's build, tests and checks need, when missing.
+# libedit-dev: the REPL's line editor; libpcre2-dev: expect's regexes;
+# expect + telnet: the seed's vmcount.exp, which shared/checks/seed-vmcount.sh compares with.
+set -euo pipefail
+packages=(libedit-dev libpcre2-dev expect telnet)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    echo "amiscript: installing ${missing[*]} with sudo (not running as root)" >&2
+    sudo apt-get update -q >/dev/null
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
+    exit 0
+  fi
+  echo "amiscript: missing packages ${missing[*]}; not root and no sudo: run 'apt-get install ${missing[*]}' as root" >&2
+  exit 1
+fi
+echo "amiscript: installing ${missing[*]}" >&2
+apt-get update -q >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
