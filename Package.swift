@@ -46,10 +46,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // What both command lines need: unbuffered standard streams, file reading.
+        .target(name: "CommandLineSupport"),
         .executableTarget(
             name: "amisim",
             dependencies: [
                 "AMISimulator",
+                "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +60,7 @@ let package = Package(
             name: "amiscript",
             dependencies: [
                 "AMIClient",
+                "CommandLineSupport",
                 "AMISimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

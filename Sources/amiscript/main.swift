@@ -2,6 +2,7 @@ import AMIClient
 import AMIProtocol
 import AMISimulator
 import ArgumentParser
+import CommandLineSupport
 import NIOCore
 
 #if canImport(Glibc)
@@ -55,13 +56,13 @@ struct Runner {
     let file: String
 
     func run() async -> Int32 {
-        guard let text = file == "-" ? readStandardInput() : readFile(file) else {
-            Output.error("amiscript: cannot read \(file)\n")
+        guard let text = file == "-" ? StandardStreams.readStandardInput() : StandardStreams.readFile(file) else {
+            StandardStreams.writeError("amiscript: cannot read \(file)\n")
             return 66
         }
         let packets = Self.packets(in: text)
         if packets.isEmpty {
-            Output.error("\(file):1:1: error: no packet in the file (header lines, then an empty line)\n")
+            StandardStreams.writeError("\(file):1:1: error: no packet in the file (header lines, then an empty line)\n")
             return 65
         }
         var host = environment("AMI_HOST") ?? "127.0.0.1"
@@ -73,7 +74,7 @@ struct Runner {
                 host = server!.host
                 port = server!.port
             } catch {
-                Output.error("amiscript: cannot start the simulator: \(error)\n")
+                StandardStreams.writeError("amiscript: cannot start the simulator: \(error)\n")
                 return 69
             }
         }
@@ -106,7 +107,7 @@ struct Runner {
         do {
             connection = try await AMIConnection.connect(host: host, port: port)
         } catch {
-            Output.error("amiscript: \(error)\n")
+            StandardStreams.writeError("amiscript: \(error)\n")
             return 69
         }
         for packet in packets {
@@ -115,24 +116,24 @@ struct Runner {
             do {
                 try await connection.write(ByteBuffer(string: text))
             } catch {
-                Output.error("amiscript: \(error)\n")
+                StandardStreams.writeError("amiscript: \(error)\n")
                 return 69
             }
             let isLogin = packet.contains { $0.lowercased().hasPrefix("action:") && $0.lowercased().contains("login") }
             do {
                 let response = try await readUntilResponse(connection)
                 if isLogin, response.isError {
-                    Output.error("amiscript: login failed: \(response["Message"] ?? "")\n")
+                    StandardStreams.writeError("amiscript: login failed: \(response["Message"] ?? "")\n")
                     return 77
                 }
             } catch AMIClientError.connectionEnded(let end, _) where end == .closedByServer {
                 return 0
             } catch let error as AMIClientError {
-                Output.error("amiscript: \(error)\n")
+                StandardStreams.writeError("amiscript: \(error)\n")
                 if case .timedOut = error { return 124 }
                 return 69
             } catch {
-                Output.error("amiscript: \(error)\n")
+                StandardStreams.writeError("amiscript: \(error)\n")
                 return 1
             }
         }
@@ -152,7 +153,7 @@ struct Runner {
                 case .bytes(let buffer, _):
                     let text = String(buffer: buffer)
                     traceLines("<< ", text)
-                    Output.standard(text.replacingCRLF())
+                    StandardStreams.writeOutput(text.replacingCRLF())
                 case .message(.packet(let packet)) where packet.kind == .response:
                     return packet
                 case .message:
@@ -168,10 +169,10 @@ struct Runner {
         guard trace else { return }
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         for line in lines.dropLast() {
-            Output.error(prefix + Self.masked(String(line)).escaped() + "\n")
+            StandardStreams.writeError(prefix + Self.masked(String(line)).escaped() + "\n")
         }
         if let last = lines.last, !last.isEmpty {
-            Output.error(prefix + Self.masked(String(last)).escaped() + "\n")
+            StandardStreams.writeError(prefix + Self.masked(String(last)).escaped() + "\n")
         }
     }
 
@@ -216,42 +217,6 @@ extension String {
     }
 }
 
-enum Output {
-    static func standard(_ text: String) { writeAll(1, text) }
-    static func error(_ text: String) { writeAll(2, text) }
-
-    private static func writeAll(_ descriptor: Int32, _ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if written <= 0 { return }
-            bytes = bytes.dropFirst(written)
-        }
-    }
-}
-
 func environment(_ name: String) -> String? {
     getenv(name).map { String(cString: $0) }
-}
-
-func readFile(_ path: String) -> String? {
-    guard let file = fopen(path, "r") else { return nil }
-    defer { fclose(file) }
-    return readAll(file)
-}
-
-func readStandardInput() -> String? {
-    readAll(fdopen(0, "r"))
-}
-
-private func readAll(_ file: UnsafeMutablePointer<FILE>?) -> String? {
-    guard let file else { return nil }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = fread(&chunk, 1, chunk.count, file)
-        if count <= 0 { break }
-        bytes.append(contentsOf: chunk[0..<count])
-    }
-    return String(decoding: bytes, as: UTF8.self)
 }

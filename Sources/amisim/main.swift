@@ -1,5 +1,6 @@
 import AMISimulator
 import ArgumentParser
+import CommandLineSupport
 import Dispatch
 
 #if canImport(Glibc)
@@ -74,7 +75,7 @@ struct AMISim: AsyncParsableCommand {
         options.flood = FloodOptions(bytes: floodBytes, rate: floodRate)
         options.data.callSeconds = callSeconds
         if let managerConf {
-            guard let text = readFile(managerConf) else {
+            guard let text = StandardStreams.readFile(managerConf) else {
                 throw ValidationError("cannot read \(managerConf)")
             }
             do {
@@ -101,10 +102,10 @@ struct AMISim: AsyncParsableCommand {
         do {
             server = try await AMISimulatorServer.start(options)
         } catch {
-            FileHandleOutput.standardError("amisim: cannot listen on \(host):\(port): \(error)\n")
+            StandardStreams.writeError("amisim: cannot listen on \(host):\(port): \(error)\n")
             throw ExitCode(69)
         }
-        FileHandleOutput.standardOutput("amisim listening on \(server.host):\(server.port)\n")
+        StandardStreams.writeOutput("amisim listening on \(server.host):\(server.port)\n")
 
         let stop = SignalStopper { Task { await server.stop() } }
         await server.waitUntilClosed()
@@ -125,33 +126,4 @@ final class SignalStopper {
             return source
         }
     }
-}
-
-enum FileHandleOutput {
-    static func standardOutput(_ text: String) { writeAll(1, text) }
-
-    static func standardError(_ text: String) { writeAll(2, text) }
-
-    /// Straight to the descriptor: nothing buffered, so a waiting script sees the line at once.
-    private static func writeAll(_ descriptor: Int32, _ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if written <= 0 { return }
-            bytes = bytes.dropFirst(written)
-        }
-    }
-}
-
-func readFile(_ path: String) -> String? {
-    guard let file = fopen(path, "r") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = fread(&chunk, 1, chunk.count, file)
-        if count <= 0 { break }
-        bytes.append(contentsOf: chunk[0..<count])
-    }
-    return String(decoding: bytes, as: UTF8.self)
 }
