@@ -5,11 +5,13 @@ import NIOPosix
 /// A running simulated manager: listens, serves many clients at once, stops cleanly.
 public final class AMISimulatorServer: Sendable {
     private let channel: Channel
+    private let state: SimulatorState
     public let host: String
     public let port: Int
 
-    private init(channel: Channel, host: String, port: Int) {
+    private init(channel: Channel, state: SimulatorState, host: String, port: Int) {
         self.channel = channel
+        self.state = state
         self.host = host
         self.port = port
     }
@@ -37,11 +39,13 @@ public final class AMISimulatorServer: Sendable {
             }
         let channel = try await bootstrap.bind(host: options.host, port: options.port).get()
         let port = channel.localAddress?.port ?? options.port
-        return AMISimulatorServer(channel: channel, host: options.host, port: port)
+        return AMISimulatorServer(channel: channel, state: state, host: options.host, port: port)
     }
 
-    /// Stops listening (connections already open are closed with the event loop group).
+    /// Stops as Asterisk does: `Event: Shutdown` to every logged-in session that reads
+    /// system events, then every connection and the listening socket are closed.
     public func stop() async {
+        state.shutDown()
         try? await channel.close()
     }
 

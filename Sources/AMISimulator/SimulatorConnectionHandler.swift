@@ -31,13 +31,19 @@ final class SimulatorConnectionHandler: ChannelInboundHandler, SessionOutput {
         session.start()
         // Events from other connections hop onto this connection's loop; this
         // connection's own ones are delivered at once, keeping their order.
-        session.subscribe(SimulatorState.EventSink { text, category in
-            if loop.inEventLoop {
-                bound.value.deliver(text, category: category)
-            } else {
-                loop.execute { bound.value.deliver(text, category: category) }
-            }
-        })
+        let channel = context.channel
+        session.subscribe(SimulatorState.EventSink(
+            deliver: { text, category in
+                if loop.inEventLoop {
+                    bound.value.deliver(text, category: category)
+                } else {
+                    loop.execute { bound.value.deliver(text, category: category) }
+                }
+            },
+            close: {
+                // After the events already queued on the loop.
+                loop.execute { channel.close(promise: nil) }
+            }))
         context.fireChannelActive()
     }
 

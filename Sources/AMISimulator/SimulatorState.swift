@@ -87,6 +87,8 @@ final class SimulatorState: Sendable {
     /// Where a session takes the events meant for it.
     struct EventSink: Sendable {
         let deliver: @Sendable (_ text: String, _ category: Privilege) -> Void
+        /// Ends the session (the server is shutting down).
+        let close: @Sendable () -> Void
     }
 
     func register(_ sink: EventSink) -> Int {
@@ -99,6 +101,15 @@ final class SimulatorState: Sendable {
 
     func unregister(_ id: Int) {
         _ = mutable.withLockedValue { $0.sessions.removeValue(forKey: id) }
+    }
+
+    /// What Asterisk does when it stops: `Event: Shutdown` to every session, then close.
+    func shutDown() {
+        var event = WirePacket.event("Shutdown", privilege: .system)
+        event.add([("Shutdown", "Cleanly"), ("Restart", "False")])
+        broadcast(event.finished, category: .system)
+        let sinks = mutable.withLockedValue { state in state.sessions.values }
+        for sink in sinks { sink.close() }
     }
 
     /// Sends an event to every session; each one filters by its rights and event mask.

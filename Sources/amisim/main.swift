@@ -2,6 +2,7 @@ import AMISimulator
 import ArgumentParser
 import CommandLineSupport
 import Dispatch
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
 import Glibc
@@ -98,6 +99,10 @@ struct AMISim: AsyncParsableCommand {
             options.data.globals[String(parts[0])] = String(parts[1])
         }
 
+        // Signals are caught before the listening line is printed, so a SIGTERM sent
+        // right after that line still stops the server cleanly.
+        let running = RunningServer()
+        let stop = SignalStopper { running.stop() }
         let server: AMISimulatorServer
         do {
             server = try await AMISimulatorServer.start(options)
@@ -107,9 +112,30 @@ struct AMISim: AsyncParsableCommand {
         }
         StandardStreams.writeOutput("amisim listening on \(server.host):\(server.port)\n")
 
-        let stop = SignalStopper { Task { await server.stop() } }
+        running.set(server)
         await server.waitUntilClosed()
         _ = stop
+    }
+}
+
+/// The server once it runs; a stop asked for before that happens as soon as it does.
+final class RunningServer: Sendable {
+    private let state = NIOLockedValueBox<(server: AMISimulatorServer?, stopRequested: Bool)>((nil, false))
+
+    func set(_ server: AMISimulatorServer) {
+        let stopNow = state.withLockedValue { state -> Bool in
+            state.server = server
+            return state.stopRequested
+        }
+        if stopNow { Task { await server.stop() } }
+    }
+
+    func stop() {
+        let server = state.withLockedValue { state -> AMISimulatorServer? in
+            state.stopRequested = true
+            return state.server
+        }
+        if let server { Task { await server.stop() } }
     }
 }
 

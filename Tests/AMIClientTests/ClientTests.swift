@@ -218,6 +218,25 @@ final class ClientTests: XCTestCase {
         }
     }
 
+    func testShutdownSendsTheShutdownEventThenCloses() async throws {
+        let server = try await AMISimulatorServer.start(SimulatorOptions())
+        let connection = try await connect(server.port)
+        try await connection.login(username: "admin", secret: "secret5", events: false, timeout: .seconds(5))
+        _ = try await connection.perform(AMIAction("Events", ["EventMask": "system"]), timeout: .seconds(5))
+        await server.stop()
+        var names: [String] = []
+        do {
+            while true {
+                if case .message(.packet(let packet)) = try await connection.next(timeout: .seconds(5)), let name = packet.eventName {
+                    names.append(name)
+                }
+            }
+        } catch let error as AMIClientError {
+            XCTAssertEqual(error, .connectionEnded(.closedByServer, waitingFor: "data"))
+        }
+        XCTAssertEqual(names, ["Shutdown"])
+    }
+
     func testConnectionRefusedIsAClearError() async throws {
         let server = try await AMISimulatorServer.start(SimulatorOptions())
         let port = server.port
