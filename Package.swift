@@ -46,6 +46,28 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // PCRE2 from Debian's libpcre2-dev: expect's regexes.
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+        // The language: lexer, parser, interpreter behind a session protocol. No sockets.
+        .target(
+            name: "AMIScriptLanguage",
+            dependencies: [
+                "CPCRE2",
+                "AMIProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The language's session over a real connection.
+        .target(
+            name: "AMIScriptSession",
+            dependencies: [
+                "AMIScriptLanguage",
+                "AMIClient",
+                "AMIProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         // What both command lines need: unbuffered standard streams, file reading.
         .target(name: "CommandLineSupport"),
         .executableTarget(
@@ -60,6 +82,8 @@ let package = Package(
         .executableTarget(
             name: "amiscript",
             dependencies: [
+                "AMIScriptLanguage",
+                "AMIScriptSession",
                 "AMIClient",
                 "CommandLineSupport",
                 "AMISimulator",

@@ -19,6 +19,8 @@ public final class AMIConnection: Sendable {
         public var maxBufferedBytes: Int
         /// The ActionIDs this connection generates start with this.
         public var actionIDPrefix: String
+        /// Sees every chunk written (`.sent`) and received (`.received`), for a wire trace.
+        public var wireTap: (@Sendable (WireDirection, ByteBuffer) -> Void)?
 
         public init(
             connectTimeout: TimeAmount = .seconds(10),
@@ -35,15 +37,20 @@ public final class AMIConnection: Sendable {
         }
     }
 
+    public enum WireDirection: Sendable { case sent, received }
+
     public let host: String
     public let port: Int
+    private let wireTap: (@Sendable (WireDirection, ByteBuffer) -> Void)?
     /// The banner line, or nil when the server sent none in time.
     public let banner: String?
     private let channel: Channel
     private let inbox: AMIInbox
     private let actionIDs: ActionIDGenerator
 
-    private init(host: String, port: Int, banner: String?, channel: Channel, inbox: AMIInbox, prefix: String) {
+    private init(host: String, port: Int, banner: String?, channel: Channel, inbox: AMIInbox, prefix: String,
+                 wireTap: (@Sendable (WireDirection, ByteBuffer) -> Void)?) {
+        self.wireTap = wireTap
         self.host = host
         self.port = port
         self.banner = banner
@@ -61,6 +68,12 @@ public final class AMIConnection: Sendable {
         group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> AMIConnection {
         let inboxBox = InboxBox()
+        let receivedTap: (@Sendable (ByteBuffer) -> Void)?
+        if let wireTap = configuration.wireTap {
+            receivedTap = { bytes in wireTap(.received, bytes) }
+        } else {
+            receivedTap = nil
+        }
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(configuration.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -78,7 +91,8 @@ public final class AMIConnection: Sendable {
                 inboxBox.set(inbox)
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        AMIInboundHandler(inbox: inbox, decoder: AMIDecoder(configuration: configuration.decoder))
+                        AMIInboundHandler(inbox: inbox, decoder: AMIDecoder(configuration: configuration.decoder),
+                                          tap: receivedTap)
                     )
                 }
             }
@@ -96,7 +110,7 @@ public final class AMIConnection: Sendable {
         let banner = try await readBanner(inbox: inbox, channel: channel, timeout: configuration.bannerTimeout)
         return AMIConnection(
             host: host, port: port, banner: banner, channel: channel, inbox: inbox,
-            prefix: configuration.actionIDPrefix
+            prefix: configuration.actionIDPrefix, wireTap: configuration.wireTap
         )
     }
 
@@ -149,6 +163,7 @@ public final class AMIConnection: Sendable {
 
     /// Writes bytes as they are, in one write.
     public func write(_ bytes: ByteBuffer) async throws {
+        wireTap?(.sent, bytes)
         do {
             try await channel.writeAndFlush(bytes)
         } catch {

@@ -12,7 +12,10 @@ final class AMIInboundHandler: ChannelInboundHandler {
     private var streamOffset: Int64 = 0
     private var failed = false
 
-    init(inbox: AMIInbox, decoder: AMIDecoder) {
+    private let tap: (@Sendable (ByteBuffer) -> Void)?
+
+    init(inbox: AMIInbox, decoder: AMIDecoder, tap: (@Sendable (ByteBuffer) -> Void)? = nil) {
+        self.tap = tap
         self.inbox = inbox
         self.processor = NIOSingleStepByteToMessageProcessor(decoder, maximumBufferSize: nil)
     }
@@ -20,6 +23,7 @@ final class AMIInboundHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !failed else { return }
         let buffer = unwrapInboundIn(data)
+        tap?(buffer)
         inbox.append(.bytes(buffer, streamOffset: streamOffset))
         streamOffset += Int64(buffer.readableBytes)
         do {

@@ -1,9 +1,8 @@
-import AMIClient
-import AMIProtocol
+import AMIScriptLanguage
+import AMIScriptSession
 import AMISimulator
 import ArgumentParser
 import CommandLineSupport
-import NIOCore
 
 #if canImport(Glibc)
 import Glibc
@@ -11,212 +10,159 @@ import Glibc
 import Darwin
 #endif
 
-/// `amiscript`, for now the packet runner: it plays a file of raw AMI packets (header
-/// lines, an empty line sends) like the seed's telnet session and prints what the server
-/// answers. The scripting language replaces this runner (issue 3); the exit codes are
-/// already those of shared/spec/LANGUAGE.md.
+/// `amiscript`: runs Expect-style scripts against the Asterisk Manager Interface.
 @main
-struct AMIScript: AsyncParsableCommand {
+struct AMIScriptCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "amiscript",
-        abstract: "Talk to the Asterisk Manager Interface (AMI) from a file of raw packets.",
-        discussion: """
-            FILE holds AMI packets as typed in a telnet session: 'Name: value' lines, an empty \
-            line after each packet. Lines starting with '#' are comments. Each packet is sent \
-            and the server's answer printed. The server is $AMI_HOST:$AMI_PORT \
-            (default 127.0.0.1:5038), or the embedded simulator with --sim.
-            Exit codes: 0 done, 1 runtime error, 64 usage, 65 bad file, 69 connection failed or \
-            closed, 77 login failed, 124 timeout.
+        abstract: "Expect-style scripting for the Asterisk Manager Interface (AMI).",
+        usage: """
+            amiscript [options] FILE [ARGS...]
+            amiscript [options] - [ARGS...]          (script on stdin)
+            amiscript [options] -e CODE [ARGS...]
             """,
-        version: "amiscript 0.1.0"
+        discussion: """
+            The server is $AMI_HOST:$AMI_PORT (default 127.0.0.1:5038); AMI_USERNAME and AMI_SECRET \
+            are the defaults of 'login'. With --sim the script talks to a built-in simulator.
+            Exit codes: 0 success or exit's code, 1 runtime error, 64 usage, 65 the script does not \
+            parse, 69 connection refused/failed/closed, 77 login failed, 124 expect/action timeout.
+            """,
+        version: "amiscript 0.2.0"
     )
 
-    @Flag(help: "Run against the embedded AMI simulator on a free loopback port.")
-    var sim = false
+    @Option(name: .customShort("e"), help: "Run CODE instead of a file.")
+    var code: String?
+
+    @Flag(help: "Parse only: exit 0, or 65 with every error listed.")
+    var check = false
 
     @Flag(help: "Write the wire traffic to stderr (>> sent, << received, secrets masked).")
     var trace = false
 
-    @Option(help: "Seconds to wait for each answer.")
-    var timeout = 10.0
+    @Option(help: "The default expect timeout in seconds.")
+    var timeout: Double = 10
 
-    @Argument(help: "The packet file ('-' for stdin).")
-    var file: String
+    @Flag(help: "Run against the built-in AMI simulator on a free loopback port.")
+    var sim = false
+
+    @Argument(parsing: .captureForPassthrough, help: "The script (or '-') and its arguments.")
+    var scriptAndArguments: [String] = []
 
     func run() async throws {
-        let code = await Runner(sim: sim, trace: trace, timeout: timeout, file: file).run()
+        let code = await ScriptRunner(options: self).run()
         if code != 0 { throw ExitCode(code) }
     }
 }
 
-struct Runner {
-    let sim: Bool
-    let trace: Bool
-    let timeout: Double
-    let file: String
+/// Reads, checks and runs one script.
+struct ScriptRunner {
+    let options: AMIScriptCommand
 
     func run() async -> Int32 {
-        guard let text = file == "-" ? StandardStreams.readStandardInput() : StandardStreams.readFile(file) else {
-            StandardStreams.writeError("amiscript: cannot read \(file)\n")
-            return 66
+        var arguments = options.scriptAndArguments
+        if arguments.first == "--" { arguments.removeFirst() }
+        let name: String
+        let text: String
+        if let code = options.code {
+            name = "-e"
+            text = code
+        } else if let file = arguments.first {
+            arguments.removeFirst()
+            name = file
+            guard let read = file == "-" ? StandardStreams.readStandardInput() : StandardStreams.readFile(file) else {
+                StandardStreams.writeError("amiscript: cannot read \(file)\n")
+                return ExitCode.usage
+            }
+            text = read
+        } else if isatty(0) == 0 {
+            name = "-"
+            text = StandardStreams.readStandardInput() ?? ""
+        } else {
+            StandardStreams.writeError("amiscript: no script given (amiscript FILE, amiscript -e CODE); the interactive REPL is not available yet\n")
+            return ExitCode.usage
         }
-        let packets = Self.packets(in: text)
-        if packets.isEmpty {
-            StandardStreams.writeError("\(file):1:1: error: no packet in the file (header lines, then an empty line)\n")
-            return 65
+        let source = SourceFile(name: name, text: text)
+        let (script, diagnostics) = Parser.parse(source)
+        if !diagnostics.isEmpty {
+            for diagnostic in diagnostics { StandardStreams.writeError(diagnostic.rendered(in: source)) }
+            let count = diagnostics.count
+            StandardStreams.writeError("\(count) error\(count == 1 ? "" : "s")\n")
+            return ExitCode.parseError
         }
-        var host = environment("AMI_HOST") ?? "127.0.0.1"
-        var port = Int(environment("AMI_PORT") ?? "") ?? 5038
-        var server: AMISimulatorServer?
-        if sim {
+        if options.check { return ExitCode.success }
+
+        var environment = Self.processEnvironment()
+        var simulator: AMISimulatorServer?
+        if options.sim {
             do {
-                server = try await AMISimulatorServer.start(SimulatorOptions())
-                host = server!.host
-                port = server!.port
+                let server = try await AMISimulatorServer.start(SimulatorOptions())
+                environment["AMI_HOST"] = server.host
+                environment["AMI_PORT"] = String(server.port)
+                simulator = server
             } catch {
                 StandardStreams.writeError("amiscript: cannot start the simulator: \(error)\n")
-                return 69
+                return ExitCode.connection
             }
         }
-        defer { if let server { Task { await server.stop() } } }
-        let code = await play(packets, host: host, port: port)
-        await server?.stop()
+        var traceSink: (@Sendable (String) -> Void)?
+        if options.trace { traceSink = { line in StandardStreams.writeError(line) } }
+        let session = AMIClientSession(trace: traceSink)
+        let interpreter = Interpreter(
+            configuration: Interpreter.Configuration(scriptName: name, arguments: arguments, environment: environment,
+                                                     timeout: options.timeout),
+            session: session, output: TerminalOutput())
+        let (code, error) = await interpreter.run(script.statements)
+        await interpreter.finish()
+        if let error { StandardStreams.writeError(error.diagnostic.rendered(in: source)) }
+        await simulator?.stop()
         return code
     }
 
-    /// Blocks of lines separated by empty lines; `#` lines are comments.
-    static func packets(in text: String) -> [[String]] {
-        var packets: [[String]] = []
-        var current: [String] = []
-        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            let line = String(raw)
-            if line.hasPrefix("#") { continue }
-            if line.trimmingBlanks().isEmpty {
-                if !current.isEmpty { packets.append(current) }
-                current = []
-            } else {
-                current.append(line)
+    static func processEnvironment() -> [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
             }
-        }
-        if !current.isEmpty { packets.append(current) }
-        return packets
-    }
-
-    private func play(_ packets: [[String]], host: String, port: Int) async -> Int32 {
-        let connection: AMIConnection
-        do {
-            connection = try await AMIConnection.connect(host: host, port: port)
-        } catch {
-            StandardStreams.writeError("amiscript: \(error)\n")
-            return 69
-        }
-        for packet in packets {
-            let text = packet.map { $0 + "\r\n" }.joined() + "\r\n"
-            traceLines(">> ", text)
-            do {
-                try await connection.write(ByteBuffer(string: text))
-            } catch {
-                StandardStreams.writeError("amiscript: \(error)\n")
-                return 69
-            }
-            let isLogin = packet.contains { $0.lowercased().hasPrefix("action:") && $0.lowercased().contains("login") }
-            do {
-                let response = try await readUntilResponse(connection)
-                if isLogin, response.isError {
-                    StandardStreams.writeError("amiscript: login failed: \(response["Message"] ?? "")\n")
-                    return 77
-                }
-            } catch AMIClientError.connectionEnded(let end, _) where end == .closedByServer {
-                return 0
-            } catch let error as AMIClientError {
-                StandardStreams.writeError("amiscript: \(error)\n")
-                if case .timedOut = error { return 124 }
-                return 69
-            } catch {
-                StandardStreams.writeError("amiscript: \(error)\n")
-                return 1
-            }
-        }
-        await connection.close()
-        return 0
-    }
-
-    /// Prints what arrives until a response packet is complete.
-    private func readUntilResponse(_ connection: AMIConnection) async throws -> AMIPacket {
-        let seconds = TimeAmount.nanoseconds(Int64(timeout * 1_000_000_000))
-        let deadline = NIODeadline.now() + seconds
-        while true {
-            let left = deadline - .now()
-            if left <= .zero { throw AMIClientError.timedOut(waitingFor: "a response", seconds: timeout) }
-            do {
-                switch try await connection.next(timeout: left, waitingFor: "a response") {
-                case .bytes(let buffer, _):
-                    let text = String(buffer: buffer)
-                    traceLines("<< ", text)
-                    StandardStreams.writeOutput(text.replacingCRLF())
-                case .message(.packet(let packet)) where packet.kind == .response:
-                    return packet
-                case .message:
-                    continue
-                }
-            } catch AMIClientError.timedOut {
-                throw AMIClientError.timedOut(waitingFor: "a response", seconds: timeout)
-            }
-        }
-    }
-
-    private func traceLines(_ prefix: String, _ text: String) {
-        guard trace else { return }
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        for line in lines.dropLast() {
-            StandardStreams.writeError(prefix + Self.masked(String(line)).escaped() + "\n")
-        }
-        if let last = lines.last, !last.isEmpty {
-            StandardStreams.writeError(prefix + Self.masked(String(last)).escaped() + "\n")
-        }
-    }
-
-    /// `Secret:` and `Key:` values never reach a trace.
-    static func masked(_ line: String) -> String {
-        let lower = line.lowercased()
-        for name in ["secret:", "key:"] where lower.hasPrefix(name) {
-            return String(line.prefix(name.count)) + " ********"
-        }
-        return line
-    }
-}
-
-extension String {
-    func trimmingBlanks() -> String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
-    }
-
-    /// CR LF as LF, for a terminal ("\r\n" is one Character in Swift).
-    func replacingCRLF() -> String {
-        split(separator: "\r\n", omittingEmptySubsequences: false).joined(separator: "\n")
-    }
-
-    /// Control characters made visible (`\r`, `\t`, `\xHH`).
-    func escaped() -> String {
-        var result = ""
-        for scalar in unicodeScalars {
-            switch scalar {
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\\": result += "\\\\"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\x" + (hex.count == 1 ? "0" + hex : hex)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
+            pointer += 1
         }
         return result
     }
 }
 
-func environment(_ name: String) -> String? {
-    getenv(name).map { String(cString: $0) }
+/// stdout and stderr, and the terminal for `secret()`.
+final class TerminalOutput: ScriptOutput {
+    func writeOutput(_ text: String) { StandardStreams.writeOutput(text) }
+    func writeError(_ text: String) { StandardStreams.writeError(text) }
+
+    func readSecret(prompt: String) -> String? {
+        let descriptor = open("/dev/tty", O_RDWR)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        _ = prompt.withCString { write(descriptor, $0, strlen($0)) }
+        var saved = termios()
+        tcgetattr(descriptor, &saved)
+        var silent = saved
+        silent.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(descriptor, TCSANOW, &silent)
+        defer {
+            tcsetattr(descriptor, TCSANOW, &saved)
+            _ = write(descriptor, "\n", 1)
+        }
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while read(descriptor, &byte, 1) == 1, byte != 0x0A { bytes.append(byte) }
+        return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: "\r")
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: String) -> String {
+        let blanks = Set(set)
+        var slice = Substring(self)
+        while let last = slice.last, blanks.contains(last) { slice = slice.dropLast() }
+        return String(slice)
+    }
 }

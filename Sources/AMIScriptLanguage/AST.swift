@@ -1,0 +1,92 @@
+/// The syntax tree. Every node carries where it starts, for error messages.
+public indirect enum Expression: Sendable {
+    case literal(Value, SourceLocation)
+    case string(StringLiteral, SourceLocation)
+    case regex(RegexLiteral, SourceLocation)
+    case variable(VariablePath, SourceLocation)
+    case list([Expression], SourceLocation)
+    case unary(String, Expression, SourceLocation)
+    case binary(String, Expression, Expression, SourceLocation)
+    case field(Expression, String, SourceLocation)
+    case index(Expression, Expression, SourceLocation)
+    case call(String, [Expression], SourceLocation)
+
+    public var location: SourceLocation {
+        switch self {
+        case .literal(_, let l), .string(_, let l), .regex(_, let l), .variable(_, let l), .list(_, let l),
+             .unary(_, _, let l), .binary(_, _, _, let l), .field(_, _, let l), .index(_, _, let l),
+             .call(_, _, let l):
+            return l
+        }
+    }
+}
+
+/// One branch of an `expect`.
+public struct ExpectBranch: Sendable {
+    public enum Pattern: Sendable {
+        case regex(RegexLiteral)
+        /// Exact text anywhere (a string expression).
+        case text(Expression)
+        case event(name: String, condition: Expression?)
+        case timeout
+        case eof
+        /// Timeout or eof.
+        case defaultCase
+    }
+    public var pattern: Pattern
+    public var body: [Statement]?
+    public var location: SourceLocation
+}
+
+public struct ActionHeader: Sendable {
+    public var name: String
+    public var value: Expression
+}
+
+public indirect enum Statement: Sendable {
+    case set(name: String, value: Expression, SourceLocation)
+    case print([Expression], SourceLocation)
+    case sendUser(Expression, SourceLocation)
+    case sendError(Expression, SourceLocation)
+    case connect(host: Expression?, port: Expression?, tls: Bool, orElse: [Statement]?, SourceLocation)
+    case send(Expression, raw: Bool, SourceLocation)
+    case expect(timeout: Expression?, branches: [ExpectBranch], SourceLocation)
+    case expectBefore([ExpectBranch], SourceLocation)
+    case expectAfter([ExpectBranch], SourceLocation)
+    case expContinue(SourceLocation)
+    case login(user: Expression?, secret: Expression?, md5: Bool, events: Bool?, orElse: [Statement]?, SourceLocation)
+    case action(name: Expression, headers: [ActionHeader], orElse: [Statement]?, SourceLocation)
+    case command(Expression, orElse: [Statement]?, SourceLocation)
+    case close(SourceLocation)
+    case ifChain([(condition: Expression, body: [Statement])], orElse: [Statement]?, SourceLocation)
+    case whileLoop(Expression, [Statement], SourceLocation)
+    case forLoop(name: String, sequence: Expression, body: [Statement], SourceLocation)
+    case breakLoop(SourceLocation)
+    case continueLoop(SourceLocation)
+    case proc(name: String, parameters: [String], body: [Statement], SourceLocation)
+    case returnValue(Expression?, SourceLocation)
+    case sleep(Expression, SourceLocation)
+    case exit(Expression?, SourceLocation)
+    case logUser(Bool, SourceLocation)
+    case logFile(Expression?, SourceLocation)
+    case expression(Expression, SourceLocation)
+
+    public var location: SourceLocation {
+        switch self {
+        case .set(_, _, let l), .print(_, let l), .sendUser(_, let l), .sendError(_, let l),
+             .connect(_, _, _, _, let l), .send(_, _, let l), .expect(_, _, let l), .expectBefore(_, let l),
+             .expectAfter(_, let l), .expContinue(let l), .login(_, _, _, _, _, let l), .action(_, _, _, let l),
+             .command(_, _, let l), .close(let l), .ifChain(_, _, let l), .whileLoop(_, _, let l),
+             .forLoop(_, _, _, let l), .breakLoop(let l), .continueLoop(let l), .proc(_, _, _, let l),
+             .returnValue(_, let l), .sleep(_, let l), .exit(_, let l), .logUser(_, let l), .logFile(_, let l),
+             .expression(_, let l):
+            return l
+        }
+    }
+}
+
+/// A parsed script.
+public struct Script: Sendable {
+    public var source: SourceFile
+    public var statements: [Statement]
+}

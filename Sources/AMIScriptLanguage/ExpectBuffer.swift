@@ -1,0 +1,101 @@
+/// The text `expect` looks at: what was received and not yet consumed, at most
+/// `maxBytes` of it (the oldest is dropped), minus the stream ranges that `action` took.
+/// Positions are absolute (bytes appended since the start), so they stay valid while the
+/// front is consumed.
+struct ExpectBuffer {
+    private(set) var storage: [UInt8] = []
+    /// Absolute position of storage[0].
+    private(set) var base = 0
+    /// Absolute position of the first unconsumed byte.
+    private(set) var head = 0
+    var maxBytes: Int
+    private var excisions: [Range<Int64>] = []
+    /// Pieces appended: absolute position, stream offset, length (for locating packets).
+    private var segments: [(position: Int, stream: Int64, length: Int)] = []
+    /// The last bytes received, for error messages.
+    private(set) var recentTail: [UInt8] = []
+
+    init(maxBytes: Int) {
+        self.maxBytes = maxBytes
+    }
+
+    var end: Int { base + storage.count }
+    var unconsumedCount: Int { end - head }
+
+    /// The unconsumed bytes.
+    var unconsumed: ArraySlice<UInt8> { storage[(head - base)...] }
+
+    mutating func leaveOut(_ range: Range<Int64>) {
+        excisions.append(range)
+    }
+
+    /// Adds received text (its stream offset given), leaving out excised ranges.
+    mutating func ingest(_ bytes: [UInt8], offset: Int64) {
+        recentTail = Array((recentTail + bytes).suffix(256))
+        var pieceStart = 0
+        var index = 0
+        let chunkEnd = offset + Int64(bytes.count)
+        excisions.removeAll { $0.upperBound <= offset }
+        let relevant = excisions.filter { $0.lowerBound < chunkEnd }.sorted { $0.lowerBound < $1.lowerBound }
+        for cut in relevant {
+            let cutStart = max(0, Int(cut.lowerBound - offset))
+            let cutEnd = min(bytes.count, Int(cut.upperBound - offset))
+            if cutStart > index {
+                append(bytes[pieceStart..<cutStart], stream: offset + Int64(pieceStart))
+            }
+            index = max(index, cutEnd)
+            pieceStart = index
+        }
+        if pieceStart < bytes.count {
+            append(bytes[pieceStart...], stream: offset + Int64(pieceStart))
+        }
+        trimToMax()
+    }
+
+    private mutating func append(_ piece: ArraySlice<UInt8>, stream: Int64) {
+        guard !piece.isEmpty else { return }
+        segments.append((end, stream, piece.count))
+        storage.append(contentsOf: piece)
+    }
+
+    /// Drops the oldest text beyond `maxBytes`.
+    private mutating func trimToMax() {
+        if unconsumedCount > maxBytes { head = end - maxBytes }
+        compact()
+    }
+
+    /// Consumes through absolute position `position`.
+    mutating func consume(through position: Int) {
+        head = max(head, min(position, end))
+        compact()
+    }
+
+    private mutating func compact() {
+        let dead = head - base
+        if dead > 64 * 1024, dead > storage.count / 2 {
+            storage.removeFirst(dead)
+            base = head
+        }
+        segments.removeAll { $0.position + $0.length <= head }
+    }
+
+    /// The absolute position of a stream offset, when those bytes are in the buffer.
+    func position(ofStream offset: Int64) -> Int? {
+        for segment in segments where offset >= segment.stream && offset < segment.stream + Int64(segment.length) {
+            return segment.position + Int(offset - segment.stream)
+        }
+        return nil
+    }
+
+    /// The stream offset the first unconsumed byte came from (nil when none).
+    var headStreamOffset: Int64? {
+        for segment in segments where head >= segment.position && head < segment.position + segment.length {
+            return segment.stream + Int64(head - segment.position)
+        }
+        return nil
+    }
+
+    func text(_ range: Range<Int>) -> String {
+        String(decoding: storage[(range.lowerBound - base)..<(range.upperBound - base)], as: UTF8.self)
+    }
+}

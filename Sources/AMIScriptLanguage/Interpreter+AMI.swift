@@ -1,0 +1,155 @@
+import AMIProtocol
+
+/// The statements that talk to the manager: connect, send, login, action, command.
+extension Interpreter {
+    func connect(host hostExpression: Expression?, port portExpression: Expression?, tls: Bool,
+                 orElse: [Statement]?, at location: SourceLocation) async throws {
+        let host = try await evaluateOptional(hostExpression)?.description
+            ?? configuration.environment["AMI_HOST"] ?? "127.0.0.1"
+        let portValue = try await evaluateOptional(portExpression)
+            ?? configuration.environment["AMI_PORT"].map(Value.string) ?? .number(tls ? 5039 : 5038)
+        guard let portNumber = portValue.number, portNumber >= 1, portNumber <= 65535, portNumber == portNumber.rounded() else {
+            throw ScriptError(location, "'\(portValue)' is not a port number")
+        }
+        if session.isConnected { await session.close(logoff: loggedIn, timeout: 2) }
+        loggedIn = false
+        buffer = ExpectBuffer(maxBytes: buffer.maxBytes)
+        pendingEvents = []
+        do {
+            let banner = try await session.connect(host: host, port: Int(portNumber), tls: tls, timeout: lookup("timeout")?.number ?? 10)
+            assign("banner", .string(banner ?? ""))
+            let version = banner.flatMap { $0.split(separator: "/").last.map(String.init) } ?? ""
+            assign("ami_version", .string(version))
+        } catch {
+            if let orElse {
+                try await execute(orElse)
+                return
+            }
+            throw ScriptError(location, "cannot connect to \(host):\(Value.format(portNumber)): \(Self.describe(error))",
+                              exitCode: ExitCode.connection)
+        }
+    }
+
+    func evaluateOptional(_ expression: Expression?) async throws -> Value? {
+        guard let expression else { return nil }
+        return try await evaluate(expression)
+    }
+
+    func send(_ text: String, raw: Bool, at location: SourceLocation) async throws {
+        guard session.isConnected else {
+            throw ScriptError(location, "send without a connection (use 'connect' first)", exitCode: ExitCode.connection)
+        }
+        var bytes: [UInt8] = []
+        let utf8 = Array(text.utf8)
+        if raw {
+            bytes = utf8
+        } else {
+            // What telnet did for Expect scripts: each LF not after a CR goes out as CR LF.
+            bytes.reserveCapacity(utf8.count + 16)
+            for (index, byte) in utf8.enumerated() {
+                if byte == 0x0A, index == 0 || utf8[index - 1] != 0x0D { bytes.append(0x0D) }
+                bytes.append(byte)
+            }
+        }
+        logFile?.write(String(decoding: bytes, as: UTF8.self))
+        do {
+            try await session.send(bytes)
+        } catch {
+            throw ScriptError(location, "send failed: \(Self.describe(error))", exitCode: ExitCode.connection)
+        }
+    }
+
+    func login(user: Expression?, secret: Expression?, md5: Bool, events: Bool?, orElse: [Statement]?,
+               at location: SourceLocation) async throws {
+        guard let username = try await evaluateOptional(user)?.description ?? configuration.environment["AMI_USERNAME"] else {
+            throw ScriptError(location, "login needs a user name (login USER SECRET, or AMI_USERNAME)")
+        }
+        guard let password = try await evaluateOptional(secret)?.description ?? configuration.environment["AMI_SECRET"] else {
+            throw ScriptError(location, "login needs a secret (login USER SECRET, or AMI_SECRET)")
+        }
+        var headers = [AMIHeader("Username", username)]
+        if md5 {
+            let challenge = try await perform("Challenge", [AMIHeader("AuthType", "MD5")], at: location)
+            guard !challenge.response.isError, let nonce = challenge.response["Challenge"] else {
+                try await loginFailed(username, challenge.response["Message"] ?? "no challenge", orElse: orElse, at: location)
+                return
+            }
+            headers.insert(AMIHeader("AuthType", "MD5"), at: 0)
+            headers.append(AMIHeader("Key", Builtins.md5Hex(nonce + password)))
+        } else {
+            headers.append(AMIHeader("Secret", password))
+        }
+        if let events { headers.append(AMIHeader("Events", events ? "on" : "off")) }
+        let outcome = try await perform("Login", headers, at: location)
+        bind(outcome)
+        if outcome.response.isError {
+            try await loginFailed(username, outcome.response["Message"] ?? "", orElse: orElse, at: location)
+            return
+        }
+        loggedIn = true
+    }
+
+    private func loginFailed(_ user: String, _ message: String, orElse: [Statement]?, at location: SourceLocation) async throws {
+        if let orElse {
+            try await execute(orElse)
+            return
+        }
+        throw ScriptError(location, "login failed for user '\(user)': \(message)", exitCode: ExitCode.loginFailed)
+    }
+
+    func action(name: Expression, headers: [ActionHeader], orElse: [Statement]?, at location: SourceLocation) async throws {
+        let actionName = try await evaluate(name).description
+        var values: [AMIHeader] = []
+        for header in headers {
+            values.append(AMIHeader(header.name, try await evaluate(header.value).description))
+        }
+        let outcome = try await perform(actionName, values, at: location)
+        bind(outcome)
+        if outcome.response.isError {
+            if let orElse {
+                try await execute(orElse)
+                return
+            }
+            throw ScriptError(location, "action \(actionName) failed: \(outcome.response["Message"] ?? "Response: Error")")
+        }
+    }
+
+    func command(_ text: Expression, orElse: [Statement]?, at location: SourceLocation) async throws {
+        let commandLine = try await evaluate(text).description
+        let outcome = try await perform("Command", [AMIHeader("Command", commandLine)], at: location)
+        bind(outcome)
+        assign("output", .string(outcome.response.commandOutput.joined(separator: "\n")))
+        if outcome.response.isError {
+            if let orElse {
+                try await execute(orElse)
+                return
+            }
+            let detail = outcome.response.commandOutput.first ?? outcome.response["Message"] ?? "Response: Error"
+            throw ScriptError(location, "command '\(commandLine)' failed: \(detail)")
+        }
+    }
+
+    /// Sends an action and waits for it; the response and its list leave the expect buffer.
+    func perform(_ name: String, _ headers: [AMIHeader], at location: SourceLocation) async throws -> ActionOutcome {
+        guard session.isConnected else {
+            throw ScriptError(location, "\(name) without a connection (use 'connect' first)", exitCode: ExitCode.connection)
+        }
+        let timeout = lookup("timeout")?.number ?? configuration.timeout
+        do {
+            let outcome = try await session.action(name, headers: headers, timeout: timeout < 0 ? nil : timeout)
+            for range in outcome.consumedRanges { buffer.leaveOut(range) }
+            return outcome
+        } catch SessionError.timedOut {
+            throw ScriptError(location, "action \(name) timed out after \(Value.format(timeout))s waiting for its response; last received: \"\(Self.escape(Array(buffer.recentTail.suffix(120))))\"",
+                              exitCode: ExitCode.timeout)
+        } catch {
+            if case .invalidAction(let reason) = error { throw ScriptError(location, "cannot send \(name): \(reason)") }
+            throw ScriptError(location, "action \(name) failed: \(Self.describe(error))", exitCode: ExitCode.connection)
+        }
+    }
+
+    private func bind(_ outcome: ActionOutcome) {
+        assign("response", Self.map(of: outcome.response))
+        assign("events", .list(outcome.events.map(Self.map(of:))))
+    }
+}

@@ -1,0 +1,272 @@
+import AMIProtocol
+
+/// `expect`: earliest match wins, ties by branch order; incremental scanning; deadlines.
+extension Interpreter {
+    /// One branch, ready to match.
+    private struct Candidate {
+        enum Matcher {
+            case regex(Regex)
+            case event(name: String, condition: Expression?)
+            case timeout, eof, defaultCase
+        }
+        var branch: ExpectBranch
+        var matcher: Matcher
+        /// Where (relative to the buffer's head) scanning resumes: text before it cannot
+        /// start a match, so each byte is scanned about once however long the wait.
+        var resume = 0
+        var display: String
+    }
+
+    func expect(_ own: [ExpectBranch], timeout timeoutExpression: Expression?, at location: SourceLocation) async throws {
+        let timeout: Double
+        if let timeoutExpression {
+            guard let seconds = try await evaluate(timeoutExpression).number else {
+                throw ScriptError(location, "-timeout wants a number of seconds")
+            }
+            timeout = seconds
+        } else {
+            timeout = lookup("timeout")?.number ?? configuration.timeout
+        }
+        var candidates: [Candidate] = []
+        for branch in expectBefore + own + expectAfter {
+            candidates.append(try await candidate(for: branch))
+        }
+        guard session.isConnected || candidates.contains(where: { if case .eof = $0.matcher { return true }; if case .defaultCase = $0.matcher { return true }; return false }) || buffer.unconsumedCount > 0 else {
+            throw ScriptError(location, "expect without a connection (use 'connect' first)", exitCode: ExitCode.connection)
+        }
+        var deadline = timeout < 0 ? nil : Clock.now + timeout
+        while true {
+            if let (index, start, end, groups) = try await firstMatch(&candidates) {
+                let candidate = candidates[index]
+                let consumed = buffer.text(buffer.head..<end)
+                echo(consumed)
+                let before = Array(buffer.unconsumed.prefix(start - buffer.head))
+                if let groups {
+                    let subject = Array(buffer.unconsumed)
+                    if case .regex(let regex) = candidate.matcher {
+                        bindCaptures(groups.map { $0.map { ($0.lowerBound - buffer.head)..<($0.upperBound - buffer.head) } },
+                                     in: subject, regex: regex, before: before[...])
+                    }
+                } else {
+                    assign("before", .string(String(decoding: before, as: UTF8.self)))
+                }
+                buffer.consume(through: end)
+                dropConsumedEvents()
+                for index in candidates.indices { candidates[index].resume = 0 }
+                if try await runBranch(candidate.branch) {
+                    deadline = timeout < 0 ? nil : Clock.now + timeout
+                    continue
+                }
+                return
+            }
+            let wait = deadline.map { max(0, $0 - Clock.now) }
+            let input: SessionInput
+            if !session.isConnected {
+                input = .eof("not connected")
+            } else {
+                do {
+                    input = try await session.receive(timeout: wait)
+                } catch {
+                    input = .eof(Self.describe(error))
+                }
+            }
+            switch input {
+            case .text(let bytes, let offset):
+                buffer.ingest(bytes, offset: offset)
+                logFile?.write(String(decoding: bytes, as: UTF8.self))
+            case .packet(let packet):
+                if packet.kind == .event { pendingEvents.append(packet) }
+            case .timeout:
+                if let index = candidates.firstIndex(where: { if case .timeout = $0.matcher { return true }; if case .defaultCase = $0.matcher { return true }; return false }) {
+                    if try await runBranch(candidates[index].branch) {
+                        deadline = timeout < 0 ? nil : Clock.now + timeout
+                        continue
+                    }
+                    return
+                }
+                throw ScriptError(location,
+                    "expect timed out after \(Value.format(timeout))s waiting for \(patternList(candidates)); last received: \(lastReceived())",
+                    exitCode: ExitCode.timeout)
+            case .eof(let reason):
+                if let index = candidates.firstIndex(where: { if case .eof = $0.matcher { return true }; if case .defaultCase = $0.matcher { return true }; return false }) {
+                    if try await runBranch(candidates[index].branch) {
+                        deadline = timeout < 0 ? nil : Clock.now + timeout
+                        continue
+                    }
+                    return
+                }
+                throw ScriptError(location,
+                    "expect reached eof (\(reason)) waiting for \(patternList(candidates)); last received: \(lastReceived())",
+                    exitCode: ExitCode.connection)
+            }
+        }
+    }
+
+    /// Runs a branch's block; true when it asked for `exp_continue`.
+    private func runBranch(_ branch: ExpectBranch) async throws -> Bool {
+        guard let body = branch.body else { return false }
+        do {
+            try await execute(body)
+        } catch ControlFlow.expContinue {
+            return true
+        }
+        return false
+    }
+
+    private func candidate(for branch: ExpectBranch) async throws -> Candidate {
+        switch branch.pattern {
+        case .regex(let literal):
+            return Candidate(branch: branch, matcher: .regex(try compile(literal, at: branch.location)), display: literal.display)
+        case .text(let expression):
+            let text = try await evaluate(expression).description
+            return Candidate(branch: branch, matcher: .regex(try compileText(text, literal: true, at: branch.location)),
+                             display: "\"\(Self.escape(Array(text.utf8)))\"")
+        case .event(let name, let condition):
+            return Candidate(branch: branch, matcher: .event(name: name, condition: condition), display: "event \(name)")
+        case .timeout: return Candidate(branch: branch, matcher: .timeout, display: "timeout")
+        case .eof: return Candidate(branch: branch, matcher: .eof, display: "eof")
+        case .defaultCase: return Candidate(branch: branch, matcher: .defaultCase, display: "default")
+        }
+    }
+
+    /// The winning branch: index, absolute start and end, regex groups (absolute).
+    private func firstMatch(_ candidates: inout [Candidate]) async throws -> (Int, Int, Int, [Range<Int>?]?)? {
+        var best: (index: Int, start: Int, end: Int, groups: [Range<Int>?]?)?
+        let head = buffer.head
+        let bytes = buffer.unconsumed
+        for index in candidates.indices {
+            switch candidates[index].matcher {
+            case .regex(let regex):
+                let resume = min(candidates[index].resume, bytes.count)
+                let outcome = bytes.withUnsafeBufferPointer { regex.match($0, from: resume, partial: true) }
+                switch outcome {
+                case .match(let groups):
+                    guard let whole = groups[0] else { continue }
+                    let start = head + whole.lowerBound
+                    if best == nil || start < best!.start {
+                        best = (index, start, head + whole.upperBound, groups.map { $0.map { (head + $0.lowerBound)..<(head + $0.upperBound) } })
+                    }
+                    candidates[index].resume = whole.lowerBound
+                case .partial(let from):
+                    candidates[index].resume = from
+                case .none:
+                    candidates[index].resume = bytes.count
+                }
+            case .event(let name, let condition):
+                for packet in pendingEvents where packet.eventName.map({ AMIHeader.namesEqual($0, name) }) == true {
+                    guard let start = buffer.position(ofStream: packet.streamRange.lowerBound) else { continue }
+                    if let best, best.start <= start { break }
+                    let end = buffer.position(ofStream: packet.streamRange.upperBound - 1).map { $0 + 1 } ?? buffer.end
+                    if let condition {
+                        let saved = lookup("event")
+                        assign("event", Self.map(of: packet))
+                        let holds = try await evaluate(condition).isTrue
+                        if !holds {
+                            if let saved { assign("event", saved) }
+                            continue
+                        }
+                    }
+                    assign("event", Self.map(of: packet))
+                    best = (index, start, end, nil)
+                    break
+                }
+            case .timeout, .eof, .defaultCase:
+                continue
+            }
+        }
+        guard let best else { return nil }
+        return (best.index, best.start, best.end, best.groups)
+    }
+
+    /// Event packets whose text was consumed or dropped can no longer match.
+    func dropConsumedEvents() {
+        guard !pendingEvents.isEmpty else { return }
+        guard let headStream = buffer.headStreamOffset else {
+            pendingEvents.removeAll()
+            return
+        }
+        pendingEvents.removeAll { $0.streamRange.lowerBound < headStream }
+    }
+
+    private func echo(_ text: String) {
+        if logUser { write(SecretMasking.masked(text)) }
+    }
+
+    private func patternList(_ candidates: [Candidate]) -> String {
+        let patterns = candidates.filter {
+            if case .regex = $0.matcher { return true }
+            if case .event = $0.matcher { return true }
+            return false
+        }.map(\.display)
+        return patterns.isEmpty ? "nothing" : patterns.joined(separator: " or ")
+    }
+
+    private func lastReceived() -> String {
+        let tail = buffer.recentTail.suffix(120)
+        return "\"\(Self.escape(Array(tail)))\""
+    }
+
+    /// Bytes as a C-like string literal: `\r`, `\n`, `\t`, `\"`, `\\`, `\xHH`.
+    static func escape(_ bytes: [UInt8]) -> String {
+        var text = ""
+        let decoded = String(decoding: bytes, as: UTF8.self)
+        for scalar in decoded.unicodeScalars {
+            switch scalar {
+            case "\r": text += "\\r"
+            case "\n": text += "\\n"
+            case "\t": text += "\\t"
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16)
+                    text += "\\x" + (hex.count < 2 ? "0" + hex : hex)
+                } else {
+                    text.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return SecretMasking.masked(text)
+    }
+
+    static func describe(_ error: SessionError) -> String {
+        switch error {
+        case .connectFailed(let reason), .closed(let reason), .timedOut(let reason), .invalidAction(let reason): return reason
+        case .notConnected: return "not connected"
+        }
+    }
+
+    /// A packet as a map of its headers (repeats joined with a line break; legacy
+    /// command output as `Output`).
+    static func map(of packet: AMIPacket) -> Value {
+        var map = OrderedMap()
+        for header in packet.headers {
+            if case .string(let existing)? = map[header.name] {
+                map[header.name] = .string(existing + "\n" + header.value)
+            } else {
+                map[header.name] = .string(header.value)
+            }
+        }
+        if let response = packet.response, AMIHeader.namesEqual(response, "Follows") {
+            map["Output"] = .string(packet.body.joined(separator: "\n"))
+        } else if packet.kind == .textOnly {
+            map["Text"] = .string(packet.body.joined(separator: "\n"))
+        }
+        return .map(map)
+    }
+}
+
+/// Seconds on a monotonic clock.
+enum Clock {
+    static var now: Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

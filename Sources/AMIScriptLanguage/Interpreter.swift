@@ -1,0 +1,467 @@
+import AMIProtocol
+
+/// Runs scripts. State (variables, procs, the connection, the expect buffer) persists
+/// between `run` calls, so a REPL can feed it one statement at a time.
+public final class Interpreter {
+    public struct Configuration {
+        /// `$argv0` and the arguments.
+        public var scriptName: String
+        public var arguments: [String]
+        /// What `env()` and the defaults of `connect`/`login` read (AMI_HOST, AMI_PORT…).
+        public var environment: [String: String]
+        /// The default expect timeout in seconds (`--timeout`).
+        public var timeout: Double
+
+        public init(scriptName: String, arguments: [String], environment: [String: String], timeout: Double = 10) {
+            self.scriptName = scriptName
+            self.arguments = arguments
+            self.environment = environment
+            self.timeout = timeout
+        }
+    }
+
+    let configuration: Configuration
+    let session: ScriptSession
+    let output: ScriptOutput
+    var globals: [String: Value] = [:]
+    var locals: [[String: Value]] = []
+    var procs: [String: (parameters: [String], body: [Statement], location: SourceLocation)] = [:]
+    var expectBefore: [ExpectBranch] = []
+    var expectAfter: [ExpectBranch] = []
+    var buffer = ExpectBuffer(maxBytes: 1 << 20)
+    var pendingEvents: [AMIPacket] = []
+    var loggedIn = false
+    var logUser = false
+    var logFile: LogFile?
+    var callDepth = 0
+
+    public init(configuration: Configuration, session: ScriptSession, output: ScriptOutput) {
+        self.configuration = configuration
+        self.session = session
+        self.output = output
+        globals["argv"] = .list(configuration.arguments.map(Value.string))
+        globals["argc"] = .number(Double(configuration.arguments.count))
+        globals["argv0"] = .string(configuration.scriptName)
+        globals["timeout"] = .number(configuration.timeout)
+        globals["match_max"] = .number(Double(1 << 20))
+    }
+
+    /// Runs statements; returns the exit code (0 at the end, `exit`'s code, or the code
+    /// of a runtime error) and the error, if one ended the run.
+    public func run(_ statements: [Statement]) async -> (exitCode: Int32, error: ScriptError?) {
+        do {
+            try await execute(statements)
+            return (ExitCode.success, nil)
+        } catch let error as ScriptError {
+            return (error.exitCode, error)
+        } catch ControlFlow.exit(let code) {
+            return (code, nil)
+        } catch {
+            return (ExitCode.runtimeError, ScriptError(SourceLocation(file: configuration.scriptName, line: 0, column: 0), "\(error)"))
+        }
+    }
+
+    /// Ends the run: closes the connection (with Logoff when logged in) and the log file.
+    public func finish() async {
+        if session.isConnected { await session.close(logoff: loggedIn, timeout: 2) }
+        loggedIn = false
+        logFile = nil
+    }
+
+    // MARK: Variables
+
+    func lookup(_ name: String) -> Value? {
+        if let scope = locals.last, let value = scope[name] { return value }
+        return globals[name]
+    }
+
+    func assign(_ name: String, _ value: Value) {
+        if locals.isEmpty {
+            globals[name] = value
+        } else {
+            locals[locals.count - 1][name] = value
+        }
+        if name == "match_max", let size = value.number, size > 0 { buffer.maxBytes = Int(size) }
+    }
+
+    public var variableNames: [String] {
+        Array(Set(globals.keys).union(locals.last?.keys ?? [:].keys)).sorted()
+    }
+
+    // MARK: Statements
+
+    func execute(_ statements: [Statement]) async throws {
+        for statement in statements { try await execute(statement) }
+    }
+
+    func execute(_ statement: Statement) async throws {
+        switch statement {
+        case let .set(name, value, _):
+            assign(name, try await evaluate(value))
+        case let .print(values, _):
+            var parts: [String] = []
+            for value in values { parts.append(try await evaluate(value).description) }
+            write(parts.joined(separator: " ") + "\n")
+        case let .sendUser(value, _):
+            write(try await evaluate(value).description)
+        case let .sendError(value, _):
+            output.writeError(try await evaluate(value).description)
+        case let .connect(host, port, tls, orElse, location):
+            try await connect(host: host, port: port, tls: tls, orElse: orElse, at: location)
+        case let .send(value, raw, location):
+            try await send(try await evaluate(value).description, raw: raw, at: location)
+        case let .expect(timeout, branches, location):
+            try await expect(branches, timeout: timeout, at: location)
+        case let .expectBefore(branches, _):
+            expectBefore = branches
+        case let .expectAfter(branches, _):
+            expectAfter = branches
+        case .expContinue:
+            throw ControlFlow.expContinue
+        case let .login(user, secret, md5, events, orElse, location):
+            try await login(user: user, secret: secret, md5: md5, events: events, orElse: orElse, at: location)
+        case let .action(name, headers, orElse, location):
+            try await action(name: name, headers: headers, orElse: orElse, at: location)
+        case let .command(text, orElse, location):
+            try await command(text, orElse: orElse, at: location)
+        case .close:
+            if session.isConnected { await session.close(logoff: loggedIn, timeout: 5) }
+            loggedIn = false
+        case let .ifChain(branches, orElse, _):
+            for branch in branches where try await evaluate(branch.condition).isTrue {
+                try await execute(branch.body)
+                return
+            }
+            if let orElse { try await execute(orElse) }
+        case let .whileLoop(condition, body, _):
+            while try await evaluate(condition).isTrue {
+                do {
+                    try await execute(body)
+                } catch ControlFlow.breakLoop {
+                    break
+                } catch ControlFlow.continueLoop {
+                    continue
+                }
+            }
+        case let .forLoop(name, sequence, body, location):
+            let items: [Value]
+            switch try await evaluate(sequence) {
+            case .list(let list): items = list
+            case .map(let map): items = map.keys.map(Value.string)
+            case .string(let text): items = text.map { .string(String($0)) }
+            case let other: throw ScriptError(location, "'for' walks a list, a range or a map, not a \(other.typeName)")
+            }
+            for item in items {
+                assign(name, item)
+                do {
+                    try await execute(body)
+                } catch ControlFlow.breakLoop {
+                    break
+                } catch ControlFlow.continueLoop {
+                    continue
+                }
+            }
+        case .breakLoop:
+            throw ControlFlow.breakLoop
+        case .continueLoop:
+            throw ControlFlow.continueLoop
+        case let .proc(name, parameters, body, location):
+            if Builtins.names.contains(name) {
+                throw ScriptError(location, "'\(name)' is a built-in function; choose another name for the proc")
+            }
+            procs[name] = (parameters, body, location)
+        case let .returnValue(value, _):
+            throw ControlFlow.returnValue(value == nil ? .none : try await evaluate(value!))
+        case let .sleep(seconds, location):
+            guard let duration = try await evaluate(seconds).number, duration >= 0 else {
+                throw ScriptError(location, "'sleep' wants a number of seconds")
+            }
+            try await Task.sleep(nanoseconds: UInt64(duration * 1_000_000_000))
+        case let .exit(code, location):
+            guard let code else { throw ControlFlow.exit(0) }
+            guard let number = try await evaluate(code).number, number >= 0, number <= 255 else {
+                throw ScriptError(location, "'exit' wants a code from 0 to 255")
+            }
+            throw ControlFlow.exit(Int32(number))
+        case let .logUser(on, _):
+            logUser = on
+        case let .logFile(path, location):
+            guard let path else { logFile = nil; return }
+            let name = try await evaluate(path).description
+            guard let file = LogFile(path: name) else {
+                throw ScriptError(location, "cannot open log file '\(name)'")
+            }
+            logFile = file
+        case let .expression(expression, _):
+            _ = try await evaluate(expression)
+        }
+    }
+
+    func write(_ text: String) {
+        output.writeOutput(text)
+    }
+
+    // MARK: Expressions
+
+    func evaluate(_ expression: Expression) async throws -> Value {
+        switch expression {
+        case .literal(let value, _):
+            return value
+        case .string(let literal, let location):
+            return .string(try interpolate(literal, at: location))
+        case .regex(let literal, let location):
+            return .string(try regexSource(literal, at: location))
+        case .variable(let path, let location):
+            return try read(path, at: location)
+        case .list(let items, _):
+            var values: [Value] = []
+            for item in items { values.append(try await evaluate(item)) }
+            return .list(values)
+        case let .unary(op, operand, location):
+            let value = try await evaluate(operand)
+            if op == "!" { return .bool(!value.isTrue) }
+            guard let number = value.number else { throw ScriptError(location, "cannot negate a \(value.typeName) ('\(value)')") }
+            return .number(-number)
+        case let .binary(op, left, right, location):
+            return try await binary(op, left, right, at: location)
+        case let .field(base, name, location):
+            return try field(of: try await evaluate(base), name, at: location)
+        case let .index(base, index, location):
+            return try element(of: try await evaluate(base), try await evaluate(index), at: location)
+        case let .call(name, arguments, location):
+            var values: [Value] = []
+            for argument in arguments { values.append(try await evaluate(argument)) }
+            return try await call(name, values, at: location)
+        }
+    }
+
+    private func binary(_ op: String, _ leftExpression: Expression, _ rightExpression: Expression, at location: SourceLocation) async throws -> Value {
+        if op == "&&" {
+            let left = try await evaluate(leftExpression)
+            return left.isTrue ? .bool(try await evaluate(rightExpression).isTrue) : .bool(false)
+        }
+        if op == "||" {
+            let left = try await evaluate(leftExpression)
+            return left.isTrue ? .bool(true) : .bool(try await evaluate(rightExpression).isTrue)
+        }
+        let left = try await evaluate(leftExpression)
+        if op == "=~" || op == "!~" {
+            let pattern: Regex
+            if case .regex(let literal, _) = rightExpression {
+                pattern = try compile(literal, at: location)
+            } else {
+                pattern = try compileText(try await evaluate(rightExpression).description, literal: false, at: location)
+            }
+            let subject = Array(left.description.utf8)
+            guard let groups = pattern.match(subject) else { return .bool(op == "!~") }
+            if op == "=~" { bindCaptures(groups, in: subject, regex: pattern, before: subject[..<(groups[0]?.lowerBound ?? 0)]) }
+            return .bool(op == "=~")
+        }
+        let right = try await evaluate(rightExpression)
+        switch op {
+        case "==": return .bool(Self.equal(left, right))
+        case "!=": return .bool(!Self.equal(left, right))
+        case "<", "<=", ">", ">=":
+            let order: Int
+            if let a = left.number, let b = right.number {
+                order = a < b ? -1 : (a > b ? 1 : 0)
+            } else {
+                let a = left.description, b = right.description
+                order = a < b ? -1 : (a > b ? 1 : 0)
+            }
+            switch op {
+            case "<": return .bool(order < 0)
+            case "<=": return .bool(order <= 0)
+            case ">": return .bool(order > 0)
+            default: return .bool(order >= 0)
+            }
+        case "..":
+            guard let low = left.number, let high = right.number, low == low.rounded(), high == high.rounded() else {
+                throw ScriptError(location, "a range wants whole numbers ('\(left)..\(right)')")
+            }
+            guard abs(high - low) <= 10_000_000 else { throw ScriptError(location, "range \(Value.format(low))..\(Value.format(high)) is too large") }
+            let step: Double = low <= high ? 1 : -1
+            return .list(stride(from: low, through: high, by: step).map(Value.number))
+        case "+":
+            if let a = left.number, let b = right.number { return .number(a + b) }
+            if case .list(let a) = left, case .list(let b) = right { return .list(a + b) }
+            if case .list(let a) = left { return .list(a + [right]) }
+            return .string(left.description + right.description)
+        case "-", "*", "/", "%":
+            guard let a = left.number, let b = right.number else {
+                let bad = left.number == nil ? left : right
+                throw ScriptError(location, "'\(op)' wants numbers, not the \(bad.typeName) '\(bad)'")
+            }
+            switch op {
+            case "-": return .number(a - b)
+            case "*": return .number(a * b)
+            case "/":
+                guard b != 0 else { throw ScriptError(location, "division by zero") }
+                return .number(a / b)
+            default:
+                guard b != 0 else { throw ScriptError(location, "modulo by zero") }
+                return .number(a.truncatingRemainder(dividingBy: b))
+            }
+        default:
+            throw ScriptError(location, "unknown operator '\(op)'")
+        }
+    }
+
+    static func equal(_ left: Value, _ right: Value) -> Bool {
+        if case .none = left { if case .none = right { return true } }
+        if let a = left.number, let b = right.number {
+            if case .bool = left, case .bool = right { return a == b }
+            return a == b
+        }
+        switch (left, right) {
+        case (.list(let a), .list(let b)): return a.count == b.count && zip(a, b).allSatisfy { equal($0, $1) }
+        case (.map(let a), .map(let b)): return a == b
+        default: return left.description == right.description
+        }
+    }
+
+    func read(_ path: VariablePath, at location: SourceLocation) throws -> Value {
+        guard var value = lookup(path.name) else {
+            if path.name.allSatisfy(\.isNumber) { return .string("") }
+            throw ScriptError(location, "no variable named $\(path.name)")
+        }
+        for access in path.accesses {
+            switch access {
+            case .field(let name): value = try field(of: value, name, at: location)
+            case .index(let index): value = try element(of: value, .number(Double(index)), at: location)
+            case .indexVariable(let name):
+                guard let index = lookup(name) else { throw ScriptError(location, "no variable named $\(name)") }
+                value = try element(of: value, index, at: location)
+            }
+        }
+        return value
+    }
+
+    func field(of value: Value, _ name: String, at location: SourceLocation) throws -> Value {
+        guard case .map(let map) = value else {
+            throw ScriptError(location, "'.\(name)': a \(value.typeName) has no fields")
+        }
+        return map[name] ?? .none
+    }
+
+    func element(of value: Value, _ index: Value, at location: SourceLocation) throws -> Value {
+        switch value {
+        case .list(let items):
+            guard let number = index.number, number == number.rounded() else {
+                throw ScriptError(location, "a list index is a whole number, not '\(index)'")
+            }
+            let position = number < 0 ? items.count + Int(number) : Int(number)
+            guard position >= 0, position < items.count else {
+                throw ScriptError(location, "index \(Value.format(number)) is out of range (the list has \(items.count) item\(items.count == 1 ? "" : "s"))")
+            }
+            return items[position]
+        case .map(let map):
+            return map[index.description] ?? .none
+        case .string(let text):
+            guard let number = index.number, number >= 0, Int(number) < text.count else {
+                throw ScriptError(location, "index '\(index)' is out of range of the string")
+            }
+            return .string(String(text[text.index(text.startIndex, offsetBy: Int(number))]))
+        default:
+            throw ScriptError(location, "a \(value.typeName) cannot be indexed")
+        }
+    }
+
+    func interpolate(_ literal: StringLiteral, at location: SourceLocation) throws -> String {
+        var text = ""
+        for part in literal.parts {
+            switch part {
+            case .text(let piece): text += piece
+            case .variable(let path): text += try read(path, at: location).description
+            }
+        }
+        return text
+    }
+
+    func regexSource(_ literal: RegexLiteral, at location: SourceLocation) throws -> String {
+        var source = ""
+        for part in literal.parts {
+            switch part {
+            case .pattern(let piece): source += piece
+            case .variable(let path): source += Regex.quoted(try read(path, at: location).description)
+            }
+        }
+        return source
+    }
+
+    func compile(_ literal: RegexLiteral, at location: SourceLocation) throws -> Regex {
+        do {
+            return try Regex(try regexSource(literal, at: location), flags: literal.flags)
+        } catch let error as Regex.CompileError {
+            throw ScriptError(location, "bad regex \(literal.display): \(error.message)")
+        }
+    }
+
+    func compileText(_ text: String, literal: Bool, at location: SourceLocation) throws -> Regex {
+        do {
+            return try Regex(text, literal: literal)
+        } catch let error as Regex.CompileError {
+            throw ScriptError(location, "bad regex /\(text)/: \(error.message)")
+        }
+    }
+
+    /// `$0`…`$N`, named groups, `$before`, as a match sets them.
+    func bindCaptures(_ groups: [Range<Int>?], in subject: [UInt8], regex: Regex, before: ArraySlice<UInt8>) {
+        for (number, range) in groups.enumerated() {
+            let text = range.map { String(decoding: subject[$0], as: UTF8.self) } ?? ""
+            assign(String(number), .string(text))
+        }
+        for (name, number) in regex.groupNames where number < groups.count {
+            let text = groups[number].map { String(decoding: subject[$0], as: UTF8.self) } ?? ""
+            assign(name, .string(text))
+        }
+        assign("before", .string(String(decoding: before, as: UTF8.self)))
+    }
+
+    // MARK: Calls
+
+    func call(_ name: String, _ arguments: [Value], at location: SourceLocation) async throws -> Value {
+        if let proc = procs[name] {
+            guard arguments.count == proc.parameters.count else {
+                throw ScriptError(location, "\(name) takes \(proc.parameters.count) argument\(proc.parameters.count == 1 ? "" : "s"), not \(arguments.count)")
+            }
+            guard callDepth < 200 else { throw ScriptError(location, "too many nested calls (is \(name) recursing forever?)") }
+            callDepth += 1
+            locals.append(Dictionary(uniqueKeysWithValues: zip(proc.parameters, arguments)))
+            defer {
+                locals.removeLast()
+                callDepth -= 1
+            }
+            do {
+                try await execute(proc.body)
+            } catch ControlFlow.returnValue(let value) {
+                return value
+            }
+            return .none
+        }
+        return try Builtins.call(name, arguments, interpreter: self, at: location)
+    }
+}
+
+/// The file of `log_file`: the session transcript, secrets masked.
+final class LogFile {
+    private let handle: UnsafeMutablePointer<FILE>
+
+    init?(path: String) {
+        guard let handle = fopen(path, "a") else { return nil }
+        self.handle = handle
+    }
+
+    func write(_ text: String) {
+        fputs(SecretMasking.masked(text), handle)
+        fflush(handle)
+    }
+
+    deinit { fclose(handle) }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

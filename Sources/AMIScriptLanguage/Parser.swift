@@ -1,0 +1,657 @@
+/// Builds the syntax tree. On an error it records a diagnostic, skips the rest of the
+/// statement (and any block it opened) and goes on, so one run reports every error it
+/// can find (panic-mode recovery).
+public struct Parser {
+    private var lexer: Lexer
+    private var cached: (token: Token, regex: Bool, before: Int, nesting: Int)?
+    private var diagnostics: [Diagnostic] = []
+    private var loopDepth = 0
+    private var procDepth = 0
+    private var expectBranchDepth = 0
+
+    /// Parses a whole script: the tree, and every error found (empty when it parses).
+    public static func parse(_ source: SourceFile) -> (script: Script, diagnostics: [Diagnostic]) {
+        var parser = Parser(lexer: Lexer(source: source))
+        let statements = parser.statements(topLevel: true)
+        return (Script(source: source, statements: statements), parser.diagnostics)
+    }
+
+    private init(lexer: Lexer) {
+        self.lexer = lexer
+    }
+
+    // MARK: Tokens
+
+    private mutating func peek(regex: Bool = false) throws(Diagnostic) -> Token {
+        if let cached {
+            if cached.regex == regex || !startsWithSlash(cached.token) { return cached.token }
+            lexer.rewind(to: cached.before, nesting: cached.nesting)
+            self.cached = nil
+        }
+        let before = lexer.position
+        let nesting = lexer.currentNesting
+        let token = try lexer.next(regexAllowed: regex)
+        cached = (token, regex, before, nesting)
+        return token
+    }
+
+    private func startsWithSlash(_ token: Token) -> Bool {
+        if case .regex = token.kind { return true }
+        return token.symbol == "/"
+    }
+
+    @discardableResult
+    private mutating func advance(regex: Bool = false) throws(Diagnostic) -> Token {
+        let token = try peek(regex: regex)
+        cached = nil
+        return token
+    }
+
+    /// Drops a peeked token so the lexer can scan raw text from its start.
+    private mutating func uncache() {
+        if let cached {
+            lexer.rewind(to: cached.before, nesting: cached.nesting)
+            self.cached = nil
+        }
+    }
+
+    private func location(_ token: Token) -> SourceLocation { lexer.location(token.offset) }
+    private func location(offset: Int) -> SourceLocation { lexer.location(offset) }
+
+    private mutating func skipNewlines() throws(Diagnostic) {
+        while case .newline = try peek().kind { try advance() }
+    }
+
+    private mutating func isAtStatementEnd() throws(Diagnostic) -> Bool {
+        switch try peek().kind {
+        case .newline, .end: return true
+        case .symbol("}"): return true
+        default: return false
+        }
+    }
+
+    private mutating func expectSymbol(_ symbol: String, _ context: String) throws(Diagnostic) -> Token {
+        let token = try peek()
+        guard token.symbol == symbol else {
+            throw Diagnostic(location(token), "expected '\(symbol)' \(context), found \(describe(token))")
+        }
+        return try advance()
+    }
+
+    private func describe(_ token: Token) -> String {
+        switch token.kind {
+        case .identifier(let name): return "'\(name)'"
+        case .number(_, let text): return "'\(text)'"
+        case .word(let text): return "'\(text)'"
+        case .string: return "a string"
+        case .regex: return "a regex"
+        case .variable(let name): return "'$\(name)'"
+        case .bracedVariable(let path): return "'${\(path.display)}'"
+        case .symbol(let symbol): return "'\(symbol)'"
+        case .newline: return "the end of the line"
+        case .end: return "the end of the script"
+        }
+    }
+
+    // MARK: Statements
+
+    private mutating func statements(topLevel: Bool) -> [Statement] {
+        var result: [Statement] = []
+        while true {
+            do {
+                try skipNewlines()
+                let token = try peek()
+                if case .end = token.kind { break }
+                if token.symbol == "}" {
+                    if !topLevel { break }
+                    try advance()
+                    throw Diagnostic(location(token), "'}' without a matching '{'")
+                }
+                let start = lexer.position
+                do {
+                    result.append(try statement())
+                    let end = try peek()
+                    switch end.kind {
+                    case .newline: try advance()
+                    case .end: break
+                    case .symbol("}") where !topLevel: break
+                    default:
+                        throw Diagnostic(location(end), "expected the end of the statement, found \(describe(end))")
+                    }
+                } catch let error as Diagnostic {
+                    diagnostics.append(error)
+                    recover(from: start)
+                }
+            } catch let error as Diagnostic {
+                diagnostics.append(error)
+                recover(from: lexer.position)
+            } catch {
+                break
+            }
+        }
+        return result
+    }
+
+    /// Skips the rest of the statement that failed (its line, and the block it opened).
+    private mutating func recover(from start: Int) {
+        if let cached, cached.before < start {
+            lexer.rewind(to: cached.before, nesting: 0)
+        }
+        cached = nil
+        lexer.skipStatement()
+    }
+
+    private mutating func block(_ context: String) throws(Diagnostic) -> [Statement] {
+        let open = try peek()
+        guard open.symbol == "{" else {
+            throw Diagnostic(location(open), "expected '{' to start \(context), found \(describe(open))")
+        }
+        try advance()
+        let body = statements(topLevel: false)
+        let close = try peek()
+        guard close.symbol == "}" else {
+            throw Diagnostic(location(open), "'{' of \(context) is never closed")
+        }
+        try advance()
+        return body
+    }
+
+    private mutating func optionalElse() throws(Diagnostic) -> [Statement]? {
+        guard try peek().identifier == "else" else { return nil }
+        try advance()
+        return try block("the else block")
+    }
+
+    private mutating func statement() throws(Diagnostic) -> Statement {
+        let token = try peek()
+        let at = location(token)
+        guard case .identifier(let keyword) = token.kind else {
+            if case .variable(let name) = token.kind {
+                throw Diagnostic(at, "a statement cannot start with '$\(name)' (to assign, write 'set \(name) VALUE')")
+            }
+            throw Diagnostic(at, "expected a statement, found \(describe(token))")
+        }
+        try advance()
+        switch keyword {
+        case "set":
+            let name = try peek()
+            guard case .identifier(let variable) = name.kind else {
+                if case .variable(let written) = name.kind {
+                    throw Diagnostic(location(name), "write 'set \(written)', without the '$'")
+                }
+                throw Diagnostic(location(name), "'set' wants a variable name, found \(describe(name))")
+            }
+            try advance()
+            if try isAtStatementEnd() {
+                throw Diagnostic(location(try peek()), "'set \(variable)' wants a value")
+            }
+            return .set(name: variable, value: try expression(), at)
+        case "print":
+            var values: [Expression] = []
+            while !(try isAtStatementEnd()) { values.append(try expression()) }
+            return .print(values, at)
+        case "send_user", "send_error":
+            if try isAtStatementEnd() { throw Diagnostic(location(try peek()), "'\(keyword)' wants the text to write") }
+            let value = try expression()
+            return keyword == "send_user" ? .sendUser(value, at) : .sendError(value, at)
+        case "connect":
+            let host = try argument(stopWords: ["tls", "else"])
+            let port = host == nil ? nil : try argument(stopWords: ["tls", "else"])
+            var tls = false
+            if try peek().identifier == "tls" { try advance(); tls = true }
+            return .connect(host: host, port: port, tls: tls, orElse: try optionalElse(), at)
+        case "send":
+            var raw = false
+            let dash = try peek()
+            if dash.symbol == "-" {
+                try advance()
+                guard try advance().identifier == "raw" else {
+                    throw Diagnostic(location(dash), "'send' knows one option, -raw")
+                }
+                raw = true
+            }
+            if try isAtStatementEnd() { throw Diagnostic(location(try peek()), "'send' wants the text to send") }
+            return .send(try expression(), raw: raw, at)
+        case "expect":
+            let timeout = try expectTimeoutOption()
+            return .expect(timeout: timeout, branches: try expectBranches(allowEmpty: false, at: at), at)
+        case "expect_before", "expect_after":
+            let branches = try isAtStatementEnd() ? [] : try expectBranches(allowEmpty: true, at: at)
+            return keyword == "expect_before" ? .expectBefore(branches, at) : .expectAfter(branches, at)
+        case "exp_continue":
+            guard expectBranchDepth > 0 else { throw Diagnostic(at, "'exp_continue' is only allowed inside an expect branch") }
+            return .expContinue(at)
+        case "login":
+            let user = try argument(stopWords: ["md5", "events", "else"])
+            let secret = user == nil ? nil : try argument(stopWords: ["md5", "events", "else"])
+            var md5 = false
+            var events: Bool?
+            while true {
+                let next = try peek()
+                if next.identifier == "md5" {
+                    try advance(); md5 = true
+                } else if next.identifier == "events" {
+                    try advance()
+                    events = try onOff("events")
+                } else {
+                    break
+                }
+            }
+            return .login(user: user, secret: secret, md5: md5, events: events, orElse: try optionalElse(), at)
+        case "action":
+            return try actionStatement(at)
+        case "command":
+            if try isAtStatementEnd() { throw Diagnostic(location(try peek()), "'command' wants the CLI command to run") }
+            let text = try expression()
+            return .command(text, orElse: try optionalElse(), at)
+        case "close":
+            return .close(at)
+        case "if":
+            var branches = [(condition: try expression(), body: try block("the if block"))]
+            var orElse: [Statement]?
+            while true {
+                let saved = savePoint()
+                try skipNewlines()
+                let next = try peek()
+                if next.identifier == "elif" {
+                    try advance()
+                    branches.append((try expression(), try block("the elif block")))
+                } else if next.identifier == "else" {
+                    try advance()
+                    orElse = try block("the else block")
+                    break
+                } else {
+                    restore(saved)
+                    break
+                }
+            }
+            return .ifChain(branches, orElse: orElse, at)
+        case "while":
+            let condition = try expression()
+            loopDepth += 1
+            defer { loopDepth -= 1 }
+            return .whileLoop(condition, try block("the while block"), at)
+        case "for":
+            let name = try advance()
+            guard case .identifier(let variable) = name.kind else {
+                throw Diagnostic(location(name), "'for' wants a variable name, found \(describe(name))")
+            }
+            guard try advance().identifier == "in" else {
+                throw Diagnostic(location(name), "expected 'in' after 'for \(variable)'")
+            }
+            let sequence = try expression()
+            loopDepth += 1
+            defer { loopDepth -= 1 }
+            return .forLoop(name: variable, sequence: sequence, body: try block("the for block"), at)
+        case "break", "continue":
+            guard loopDepth > 0 else { throw Diagnostic(at, "'\(keyword)' outside a loop") }
+            return keyword == "break" ? .breakLoop(at) : .continueLoop(at)
+        case "proc":
+            return try procStatement(at)
+        case "return":
+            guard procDepth > 0 else { throw Diagnostic(at, "'return' outside a proc (use 'exit' to end the script)") }
+            return .returnValue(try isAtStatementEnd() ? nil : try expression(), at)
+        case "sleep":
+            if try isAtStatementEnd() { throw Diagnostic(location(try peek()), "'sleep' wants a number of seconds") }
+            return .sleep(try expression(), at)
+        case "exit":
+            return .exit(try isAtStatementEnd() ? nil : try expression(), at)
+        case "log_user":
+            return .logUser(try onOff("log_user"), at)
+        case "log_file":
+            if try peek().identifier == "off" { try advance(); return .logFile(nil, at) }
+            guard let path = try argument(stopWords: []) else {
+                throw Diagnostic(location(try peek()), "'log_file' wants a file name or 'off'")
+            }
+            return .logFile(path, at)
+        default:
+            if try peek().symbol == "(" {
+                return .expression(try callRest(keyword, at), at)
+            }
+            uncache()
+            if lexer.peekSignificant() == ":" {
+                throw Diagnostic(at, "'\(keyword):' looks like a raw AMI header: send it with send \"\(keyword): ...\\n\\n\" or use 'action'")
+            }
+            throw Diagnostic(at, "unknown statement '\(keyword)'")
+        }
+    }
+
+    private struct SavePoint {
+        var position: Int
+        var nesting: Int
+        var cached: (token: Token, regex: Bool, before: Int, nesting: Int)?
+    }
+
+    private func savePoint() -> SavePoint {
+        SavePoint(position: lexer.position, nesting: lexer.currentNesting, cached: cached)
+    }
+
+    private mutating func restore(_ point: SavePoint) {
+        lexer.rewind(to: point.position, nesting: point.nesting)
+        cached = point.cached
+    }
+
+    private mutating func onOff(_ context: String) throws(Diagnostic) -> Bool {
+        let token = try advance()
+        switch token.kind {
+        case .identifier("on"), .identifier("true"), .number(1, _): return true
+        case .identifier("off"), .identifier("false"), .number(0, _): return false
+        default: throw Diagnostic(location(token), "'\(context)' wants on or off, found \(describe(token))")
+        }
+    }
+
+    /// A statement argument: an expression when it starts like one (`$x`, `"..."`, `(`),
+    /// else a bare word (`localhost`, `127.0.0.1`, `admin`). Nil at the end of the
+    /// statement or at one of `stopWords`.
+    private mutating func argument(stopWords: Set<String>) throws(Diagnostic) -> Expression? {
+        if try isAtStatementEnd() { return nil }
+        let token = try peek()
+        if token.symbol == "{" { return nil }
+        if let name = token.identifier, stopWords.contains(name) { return nil }
+        switch token.kind {
+        case .variable, .bracedVariable, .string, .symbol("("), .symbol("["):
+            return try postfix()
+        default:
+            break
+        }
+        uncache()
+        guard let word = lexer.bareWord() else { return try postfix() }
+        return .literal(.string(word.text), location(offset: word.offset))
+    }
+
+    private mutating func expectTimeoutOption() throws(Diagnostic) -> Expression? {
+        let dash = try peek()
+        guard dash.symbol == "-" else { return nil }
+        try advance()
+        let name = try advance()
+        guard name.identifier == "timeout" else {
+            throw Diagnostic(location(dash), "'expect' knows one option, -timeout SECONDS")
+        }
+        return try unary()
+    }
+
+    private mutating func expectBranches(allowEmpty: Bool, at: SourceLocation) throws(Diagnostic) -> [ExpectBranch] {
+        let token = try peek(regex: true)
+        if token.symbol == "{" {
+            try advance()
+            var branches: [ExpectBranch] = []
+            while true {
+                try skipNewlines()
+                let next = try peek(regex: true)
+                if next.symbol == "}" { try advance(); break }
+                if case .end = next.kind { throw Diagnostic(location(token), "'{' of the expect branches is never closed") }
+                branches.append(try expectBranch())
+                let end = try peek()
+                if case .newline = end.kind { try advance() } else if end.symbol != "}" {
+                    throw Diagnostic(location(end), "expected a new line after an expect branch, found \(describe(end))")
+                }
+            }
+            if branches.isEmpty, !allowEmpty { throw Diagnostic(at, "'expect' has no pattern") }
+            return branches
+        }
+        if try isAtStatementEnd() {
+            if allowEmpty { return [] }
+            throw Diagnostic(location(token), "'expect' wants a pattern: /regex/, \"text\", event NAME, timeout or eof")
+        }
+        return [try expectBranch()]
+    }
+
+    private mutating func expectBranch() throws(Diagnostic) -> ExpectBranch {
+        let token = try peek(regex: true)
+        let at = location(token)
+        let pattern: ExpectBranch.Pattern
+        switch token.kind {
+        case .regex(let literal):
+            try advance(regex: true)
+            try validate(literal, at: at)
+            pattern = .regex(literal)
+        case .string, .variable, .bracedVariable:
+            pattern = .text(try postfix())
+        case .identifier("timeout"):
+            try advance(); pattern = .timeout
+        case .identifier("eof"):
+            try advance(); pattern = .eof
+        case .identifier("default"):
+            try advance(); pattern = .defaultCase
+        case .identifier("event"):
+            try advance()
+            uncache()
+            guard let name = lexer.bareWord(), name.text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
+                throw Diagnostic(at, "'event' wants an event name (event Hangup)")
+            }
+            var condition: Expression?
+            if try peek().identifier == "where" {
+                try advance()
+                condition = try expression()
+            }
+            pattern = .event(name: name.text, condition: condition)
+        case .symbol("-"):
+            throw Diagnostic(at, "Tcl's '-re \"...\"' is written /.../ here")
+        default:
+            throw Diagnostic(at, "expected a pattern (/regex/, \"text\", event NAME, timeout, eof or default), found \(describe(token))")
+        }
+        var body: [Statement]?
+        if try peek().symbol == "{" {
+            expectBranchDepth += 1
+            defer { expectBranchDepth -= 1 }
+            body = try block("the expect branch")
+        }
+        return ExpectBranch(pattern: pattern, body: body, location: at)
+    }
+
+    /// Compiles a regex literal's fixed parts now, so a bad pattern is a parse error.
+    private func validate(_ literal: RegexLiteral, at: SourceLocation) throws(Diagnostic) {
+        let probe = literal.parts.map { part -> String in
+            switch part {
+            case .pattern(let text): return text
+            case .variable: return "x"
+            }
+        }.joined()
+        do {
+            _ = try Regex(probe, flags: literal.flags)
+        } catch let error as Regex.CompileError {
+            throw Diagnostic(at, "bad regex \(literal.display): \(error.message) at offset \(error.offset)")
+        } catch {
+            throw Diagnostic(at, "bad regex \(literal.display)")
+        }
+    }
+
+    private mutating func actionStatement(_ at: SourceLocation) throws(Diagnostic) -> Statement {
+        guard let name = try argument(stopWords: ["else"]) else {
+            throw Diagnostic(location(try peek()), "'action' wants an action name (action Ping)")
+        }
+        var headers: [ActionHeader] = []
+        while true {
+            if try isAtStatementEnd() { break }
+            let next = try peek()
+            if next.identifier == "else" || next.symbol == "{" { break }
+            uncache()
+            guard let word = lexer.bareWord() else {
+                throw Diagnostic(location(next), "expected a header as Name=VALUE, found \(describe(next))")
+            }
+            let wordAt = location(offset: word.offset)
+            guard let equals = word.text.firstIndex(of: "="), equals != word.text.startIndex else {
+                throw Diagnostic(wordAt, "expected a header as Name=VALUE, found '\(word.text)'")
+            }
+            let headerName = String(word.text[..<equals])
+            guard headerName.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
+                throw Diagnostic(wordAt, "'\(headerName)' is not a header name")
+            }
+            let valueOffset = word.offset + word.text.distance(from: word.text.startIndex, to: equals) + 1
+            let rawValue = String(word.text[word.text.index(after: equals)...])
+            let valueAt = location(offset: valueOffset)
+            let value: Expression
+            if let first = rawValue.first, "\"'$".contains(first) || (first == "(") {
+                lexer.rewind(to: valueOffset, nesting: 0)
+                value = try postfix()
+                uncache()
+                if let glued = lexer.gluedCharacter() {
+                    _ = glued
+                    let rest = lexer.bareWord()?.text ?? ""
+                    let written = String(rawValue.prefix(max(0, rawValue.count - rest.count)))
+                    throw Diagnostic(valueAt, "header value '\(written)\(rest)' mixes a quoted or $ value with more text; quote the whole value: \(headerName)=\"\(written.trimmingCharacters(in: "\"'"))\(rest)\"")
+                }
+            } else if rawValue.isEmpty {
+                value = .literal(.string(""), valueAt)
+            } else {
+                if rawValue.contains("$") || rawValue.contains("\"") || rawValue.contains("'") {
+                    throw Diagnostic(valueAt, "header value '\(rawValue)' mixes text with a $ or a quote; quote the whole value: \(headerName)=\"\(rawValue)\"")
+                }
+                value = .literal(.string(rawValue), valueAt)
+            }
+            headers.append(ActionHeader(name: headerName, value: value))
+        }
+        return .action(name: name, headers: headers, orElse: try optionalElse(), at)
+    }
+
+    private mutating func procStatement(_ at: SourceLocation) throws(Diagnostic) -> Statement {
+        guard procDepth == 0 else { throw Diagnostic(at, "a proc cannot be defined inside another proc") }
+        let nameToken = try advance()
+        guard case .identifier(let name) = nameToken.kind else {
+            throw Diagnostic(location(nameToken), "'proc' wants a name, found \(describe(nameToken))")
+        }
+        _ = try expectSymbol("(", "after the proc name")
+        var parameters: [String] = []
+        if try peek().symbol != ")" {
+            while true {
+                let parameter = try advance()
+                guard case .identifier(let parameterName) = parameter.kind else {
+                    throw Diagnostic(location(parameter), "a parameter is a name, found \(describe(parameter))")
+                }
+                if parameters.contains(parameterName) {
+                    throw Diagnostic(location(parameter), "parameter '\(parameterName)' appears twice")
+                }
+                parameters.append(parameterName)
+                if try peek().symbol == "," { try advance(); continue }
+                break
+            }
+        }
+        _ = try expectSymbol(")", "to close the parameter list")
+        procDepth += 1
+        let savedLoops = loopDepth
+        loopDepth = 0
+        defer { procDepth -= 1; loopDepth = savedLoops }
+        return .proc(name: name, parameters: parameters, body: try block("the proc body"), at)
+    }
+
+    // MARK: Expressions
+
+    private static let precedence: [[String]] = [
+        ["||"], ["&&"], ["==", "!=", "<", "<=", ">", ">=", "=~", "!~"], [".."], ["+", "-"], ["*", "/", "%"],
+    ]
+
+    private mutating func expression() throws(Diagnostic) -> Expression {
+        try binary(level: 0)
+    }
+
+    private mutating func binary(level: Int) throws(Diagnostic) -> Expression {
+        guard level < Self.precedence.count else { return try unary() }
+        var left = try binary(level: level + 1)
+        while true {
+            let token = try peek()
+            guard let symbol = token.symbol, Self.precedence[level].contains(symbol) else { return left }
+            try advance()
+            try skipNewlines()  // a line break after an operator continues the expression
+            let right: Expression
+            if symbol == "=~" || symbol == "!~" {
+                let pattern = try peek(regex: true)
+                if case .regex(let literal) = pattern.kind {
+                    try advance(regex: true)
+                    try validate(literal, at: location(pattern))
+                    right = .regex(literal, location(pattern))
+                } else {
+                    right = try binary(level: level + 1)
+                }
+            } else {
+                right = try binary(level: level + 1)
+            }
+            left = .binary(symbol, left, right, location(token))
+        }
+    }
+
+    private mutating func unary() throws(Diagnostic) -> Expression {
+        let token = try peek()
+        if let symbol = token.symbol, symbol == "!" || symbol == "-" {
+            try advance()
+            return .unary(symbol, try unary(), location(token))
+        }
+        return try postfix()
+    }
+
+    private mutating func postfix() throws(Diagnostic) -> Expression {
+        var value = try primary()
+        while true {
+            let token = try peek()
+            guard !token.spaceBefore else { return value }
+            if token.symbol == "." {
+                try advance()
+                let field = try advance()
+                switch field.kind {
+                case .identifier(let name), .word(let name):
+                    value = .field(value, name, location(token))
+                case .number(_, let text):
+                    value = .field(value, text, location(token))
+                default:
+                    throw Diagnostic(location(field), "a '.' must be followed by a field name")
+                }
+            } else if token.symbol == "[" {
+                try advance()
+                let index = try expression()
+                _ = try expectSymbol("]", "to close the index")
+                value = .index(value, index, location(token))
+            } else {
+                return value
+            }
+        }
+    }
+
+    private mutating func primary() throws(Diagnostic) -> Expression {
+        let token = try advance()
+        let at = location(token)
+        switch token.kind {
+        case .number(let number, _): return .literal(.number(number), at)
+        case .word(let text): return .literal(.string(text), at)
+        case .string(let literal): return .string(literal, at)
+        case .variable(let name): return .variable(VariablePath(name: name, accesses: []), at)
+        case .bracedVariable(let path): return .variable(path, at)
+        case .regex(let literal): return .regex(literal, at)
+        case .identifier("true"): return .literal(.bool(true), at)
+        case .identifier("false"): return .literal(.bool(false), at)
+        case .identifier("nil"): return .literal(.none, at)
+        case .identifier(let name):
+            if try peek().symbol == "(" { return try callRest(name, at) }
+            throw Diagnostic(at, "unexpected '\(name)' in an expression (a variable is read as $\(name); text is quoted: \"\(name)\")")
+        case .symbol("("):
+            let inner = try expression()
+            _ = try expectSymbol(")", "to close '('")
+            return inner
+        case .symbol("["):
+            var items: [Expression] = []
+            if try peek().symbol != "]" {
+                while true {
+                    items.append(try expression())
+                    if try peek().symbol == "," { try advance(); continue }
+                    break
+                }
+            }
+            _ = try expectSymbol("]", "to close the list")
+            return .list(items, at)
+        default:
+            throw Diagnostic(at, "expected a value, found \(describe(token))")
+        }
+    }
+
+    private mutating func callRest(_ name: String, _ at: SourceLocation) throws(Diagnostic) -> Expression {
+        _ = try expectSymbol("(", "after '\(name)'")
+        var arguments: [Expression] = []
+        if try peek().symbol != ")" {
+            while true {
+                arguments.append(try expression())
+                if try peek().symbol == "," { try advance(); continue }
+                break
+            }
+        }
+        _ = try expectSymbol(")", "to close the call of \(name)")
+        return .call(name, arguments, at)
+    }
+}

@@ -1,0 +1,145 @@
+import CPCRE2
+
+/// A compiled PCRE2 pattern (JIT-compiled when the platform allows), matched against
+/// bytes. PCRE2 is what Expect users know (Perl syntax) and the fastest engine here.
+public final class Regex: @unchecked Sendable {
+    // @unchecked: the compiled code is immutable after init and PCRE2 allows concurrent
+    // matching with separate match data, which each call creates.
+    private let code: OpaquePointer
+    public let source: String
+    public let flags: String
+    /// Named groups and their numbers.
+    public let groupNames: [(name: String, number: Int)]
+    public let captureCount: Int
+    /// How far back a lookbehind can look (so a resumed scan keeps its context).
+    public let maxLookbehind: Int
+
+    public struct CompileError: Error, Sendable, Hashable {
+        public var message: String
+        public var offset: Int
+    }
+
+    /// `literal`: the pattern is plain text (string patterns of `expect`).
+    public init(_ pattern: String, flags: String = "", literal: Bool = false) throws {
+        var options: UInt32 = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF
+        if literal { options |= PCRE2_LITERAL }
+        for flag in flags {
+            switch flag {
+            case "i": options |= PCRE2_CASELESS
+            case "s": options |= PCRE2_DOTALL
+            case "m": options |= PCRE2_MULTILINE
+            case "x": options |= PCRE2_EXTENDED
+            default: throw CompileError(message: "unknown regex flag '\(flag)'", offset: 0)
+            }
+        }
+        var errorCode: Int32 = 0
+        var errorOffset: Int = 0
+        let bytes = Array(pattern.utf8)
+        guard let compiled = bytes.withUnsafeBufferPointer({ buffer in
+            pcre2_compile_8(buffer.baseAddress, buffer.count, options, &errorCode, &errorOffset, nil)
+        }) else {
+            var message = [UInt8](repeating: 0, count: 256)
+            let length = pcre2_get_error_message_8(errorCode, &message, message.count)
+            throw CompileError(message: String(decoding: message.prefix(max(0, Int(length))), as: UTF8.self), offset: errorOffset)
+        }
+        code = compiled
+        source = pattern
+        self.flags = flags
+        _ = pcre2_jit_compile_8(code, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_SOFT)
+        var count: UInt32 = 0
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
+        captureCount = Int(count)
+        var lookbehind: UInt32 = 0
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_MAXLOOKBEHIND), &lookbehind)
+        maxLookbehind = Int(lookbehind)
+        var nameCount: UInt32 = 0
+        var entrySize: UInt32 = 0
+        var table: UnsafePointer<UInt8>?
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMECOUNT), &nameCount)
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMEENTRYSIZE), &entrySize)
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMETABLE), &table)
+        var names: [(String, Int)] = []
+        if let table {
+            for index in 0..<Int(nameCount) {
+                let entry = table + index * Int(entrySize)
+                let number = Int(entry[0]) << 8 | Int(entry[1])
+                var name: [UInt8] = []
+                var cursor = entry + 2
+                while cursor.pointee != 0 { name.append(cursor.pointee); cursor += 1 }
+                names.append((String(decoding: name, as: UTF8.self), number))
+            }
+        }
+        groupNames = names
+    }
+
+    deinit { pcre2_code_free_8(code) }
+
+    /// What one match attempt found.
+    public enum Outcome: Equatable {
+        /// Group ranges (nil: the group did not take part); index 0 is the whole match.
+        case match([Range<Int>?])
+        /// No match yet, but one could start at this offset once more text arrives.
+        case partial(from: Int)
+        case none
+    }
+
+    /// Matches `subject` from `start` (earlier bytes are context for lookbehind and
+    /// anchors only). With `partial`, reports where a match could still begin.
+    public func match(_ subject: UnsafeBufferPointer<UInt8>, from start: Int, partial: Bool) -> Outcome {
+        guard let data = pcre2_match_data_create_from_pattern_8(code, nil) else { return .none }
+        defer { pcre2_match_data_free_8(data) }
+        let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        let options: UInt32 = partial ? PCRE2_PARTIAL_SOFT : 0
+        let result = pcre2_match_8(code, base, subject.count, start, options, data, nil)
+        let vector = pcre2_get_ovector_pointer_8(data)!
+        if result == PCRE2_ERROR_PARTIAL { return .partial(from: Int(vector[0])) }
+        guard result >= 0 else { return .none }
+        var groups: [Range<Int>?] = []
+        // PCRE2_UNSET (~(PCRE2_SIZE)0) is a macro Swift cannot import.
+        for group in 0...captureCount {
+            let low = vector[2 * group], high = vector[2 * group + 1]
+            groups.append(low == .max ? nil : Int(low)..<Int(high))
+        }
+        return .match(groups)
+    }
+
+    public func match(_ bytes: [UInt8], from start: Int = 0) -> [Range<Int>?]? {
+        bytes.withUnsafeBufferPointer { buffer in
+            if case .match(let groups) = match(buffer, from: start, partial: false) { return groups }
+            return nil
+        }
+    }
+
+    /// `text` with every regex metacharacter escaped (for `${name}` inside a regex).
+    public static func quoted(_ text: String) -> String {
+        "\\Q" + text.replacingOccurrences(of: "\\E", with: "\\E\\\\E\\Q") + "\\E"
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = Substring(self)
+        while let range = rest.range(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}
+
+extension Substring {
+    func range(of target: String) -> Range<Substring.Index>? {
+        guard !target.isEmpty else { return nil }
+        var index = startIndex
+        while index < endIndex {
+            if self[index...].hasPrefix(target) {
+                return index..<self.index(index, offsetBy: target.count)
+            }
+            index = self.index(after: index)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,55 @@
+import AMIProtocol
+
+/// What the interpreter needs from a connection to a manager. The language module
+/// never touches a socket: the command line gives it a session over AMIClient, tests
+/// can give it a fake.
+public protocol ScriptSession: AnyObject {
+    /// Opens the connection; returns the banner line (nil when the server sent none).
+    func connect(host: String, port: Int, tls: Bool, timeout: Double) async throws(SessionError) -> String?
+    /// Writes bytes as they are.
+    func send(_ bytes: [UInt8]) async throws(SessionError)
+    /// The next thing received, waiting at most `timeout` seconds (nil: forever).
+    func receive(timeout: Double?) async throws(SessionError) -> SessionInput
+    /// Sends an action (with a fresh ActionID unless the headers carry one) and waits
+    /// for its response and, for an event list, its events.
+    func action(_ name: String, headers: [AMIHeader], timeout: Double?) async throws(SessionError) -> ActionOutcome
+    /// Closes the connection (after Logoff when `logoff`).
+    func close(logoff: Bool, timeout: Double) async
+    var isConnected: Bool { get }
+}
+
+public enum SessionInput: Sendable {
+    /// Received text, and the stream offset of its first byte.
+    case text([UInt8], offset: Int64)
+    /// A decoded packet (its bytes also came, or will come, as text).
+    case packet(AMIPacket)
+    case timeout
+    /// The connection is over; the reason, for messages.
+    case eof(String)
+}
+
+/// The answer to an action, and the stream ranges its packets took up (the expect
+/// buffer leaves them out).
+public struct ActionOutcome: Sendable {
+    public var response: AMIPacket
+    public var events: [AMIPacket]
+    public var consumedRanges: [Range<Int64>]
+
+    public init(response: AMIPacket, events: [AMIPacket], consumedRanges: [Range<Int64>]) {
+        self.response = response
+        self.events = events
+        self.consumedRanges = consumedRanges
+    }
+}
+
+public enum SessionError: Error, Sendable, Hashable {
+    /// Could not connect (refused, no route, timeout).
+    case connectFailed(String)
+    /// The connection ended or failed while in use.
+    case closed(String)
+    /// No answer within the time allowed.
+    case timedOut(String)
+    /// The action could not be encoded (a line break in a value...).
+    case invalidAction(String)
+    case notConnected
+}

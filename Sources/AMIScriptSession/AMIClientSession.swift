@@ -1,0 +1,174 @@
+import AMIClient
+import AMIProtocol
+import AMIScriptLanguage
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// The language's session over a real AMI connection (AMIClient).
+public final class AMIClientSession: ScriptSession {
+    private var connection: AMIConnection?
+    private let tracer: WireTracer?
+
+    /// `trace`: where wire-trace lines go (`>> ` sent, `<< ` received), or nil for none.
+    public init(trace: (@Sendable (String) -> Void)?) {
+        tracer = trace.map(WireTracer.init)
+    }
+
+    public var isConnected: Bool {
+        guard let connection else { return false }
+        return connection.end == nil
+    }
+
+    public func connect(host: String, port: Int, tls: Bool, timeout: Double) async throws(SessionError) -> String? {
+        if tls {
+            throw SessionError.connectFailed("TLS connections are not supported yet")
+        }
+        let seconds = timeout > 0 ? timeout : 10
+        var configuration = AMIConnection.Configuration(
+            connectTimeout: .nanoseconds(Int64(seconds * 1e9)),
+            bannerTimeout: .nanoseconds(Int64(min(seconds, 3) * 1e9)))
+        if let tracer { configuration.wireTap = { direction, bytes in tracer.record(direction, bytes) } }
+        do {
+            let connection = try await AMIConnection.connect(host: host, port: port, configuration: configuration)
+            self.connection = connection
+            return connection.banner
+        } catch let error as AMIClientError {
+            throw SessionError.connectFailed(Self.reason(error))
+        } catch {
+            throw SessionError.connectFailed("\(error)")
+        }
+    }
+
+    public func send(_ bytes: [UInt8]) async throws(SessionError) {
+        guard let connection else { throw SessionError.notConnected }
+        do {
+            try await connection.write(ByteBuffer(bytes: bytes))
+        } catch {
+            throw SessionError.closed(Self.reason(error))
+        }
+    }
+
+    public func receive(timeout: Double?) async throws(SessionError) -> SessionInput {
+        guard let connection else { return .eof("not connected") }
+        while true {
+            do {
+                let item = try await connection.next(timeout: timeout.map { .nanoseconds(Int64($0 * 1e9)) })
+                switch item {
+                case .bytes(let buffer, let offset):
+                    return .text(Array(buffer.readableBytesView), offset: offset)
+                case .message(.packet(let packet)):
+                    return .packet(packet)
+                case .message(.banner):
+                    continue
+                }
+            } catch AMIClientError.timedOut {
+                return .timeout
+            } catch AMIClientError.connectionEnded(let end, _) {
+                return .eof("\(end)")
+            } catch is CancellationError {
+                throw SessionError.closed("interrupted")
+            } catch {
+                return .eof("\(error)")
+            }
+        }
+    }
+
+    public func action(_ name: String, headers: [AMIHeader], timeout: Double?) async throws(SessionError) -> ActionOutcome {
+        guard let connection else { throw SessionError.notConnected }
+        do {
+            let result = try await connection.perform(AMIAction(name, headers), timeout: timeout.map { .nanoseconds(Int64($0 * 1e9)) })
+            return ActionOutcome(response: result.response, events: result.events, consumedRanges: result.packets.map(\.streamRange))
+        } catch AMIClientError.timedOut {
+            throw SessionError.timedOut("no response to \(name)")
+        } catch AMIClientError.encoding(let error) {
+            throw SessionError.invalidAction("\(error)")
+        } catch let error as AMIClientError {
+            throw SessionError.closed(Self.reason(error))
+        } catch {
+            throw SessionError.closed("\(error)")
+        }
+    }
+
+    public func close(logoff: Bool, timeout: Double) async {
+        guard let connection else { return }
+        self.connection = nil
+        if logoff, connection.end == nil {
+            try? await connection.logoff(timeout: .nanoseconds(Int64(timeout * 1e9)))
+        }
+        await connection.close()
+        tracer?.flush()
+    }
+
+    private static func reason(_ error: Error) -> String {
+        guard let error = error as? AMIClientError else { return "\(error)" }
+        switch error {
+        case let .connectFailed(_, _, reason): return reason
+        case let .connectTimedOut(_, _, seconds): return "no answer within \(seconds)s"
+        case let .connectionEnded(end, _): return "\(end)"
+        default: return "\(error)"
+        }
+    }
+}
+
+/// Turns wire chunks into trace lines: one per line, escapes visible, secrets masked.
+final class WireTracer: Sendable {
+    private let emit: @Sendable (String) -> Void
+    private let partial = NIOLockedValueBox<[AMIConnection.WireDirection: String]>([:])
+
+    init(_ emit: @escaping @Sendable (String) -> Void) {
+        self.emit = emit
+    }
+
+    func record(_ direction: AMIConnection.WireDirection, _ bytes: ByteBuffer) {
+        let prefix = direction == .sent ? ">> " : "<< "
+        let text = String(decoding: bytes.readableBytesView, as: UTF8.self)
+        let lines = partial.withLockedValue { pending -> [String] in
+            var current = pending[direction] ?? ""
+            var complete: [String] = []
+            for scalar in text.unicodeScalars {
+                current.unicodeScalars.append(scalar)
+                if scalar == "\n" {
+                    complete.append(current)
+                    current = ""
+                }
+            }
+            pending[direction] = current
+            return complete
+        }
+        for line in lines { emit(prefix + Self.visible(line) + "\n") }
+    }
+
+    func flush() {
+        let rest = partial.withLockedValue { pending -> [(AMIConnection.WireDirection, String)] in
+            defer { pending = [:] }
+            return pending.filter { !$0.value.isEmpty }.map { ($0.key, $0.value) }
+        }
+        for (direction, line) in rest { emit((direction == .sent ? ">> " : "<< ") + Self.visible(line) + "\n") }
+    }
+
+    /// `Secret: ********`, and CR, LF, tabs and control bytes as escapes.
+    static func visible(_ line: String) -> String {
+        var masked = line
+        let lower = line.lowercased()
+        for name in ["secret:", "key:"] where lower.hasPrefix(name) {
+            masked = String(line.prefix(name.count)) + " ********" + (line.hasSuffix("\r\n") ? "\r\n" : line.hasSuffix("\n") ? "\n" : "")
+        }
+        var text = ""
+        for scalar in masked.unicodeScalars {
+            switch scalar {
+            case "\r": text += "\\r"
+            case "\n": text += "\\n"
+            case "\t": text += "\\t"
+            case "\\": text += "\\\\"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16)
+                    text += "\\x" + (hex.count < 2 ? "0" + hex : hex)
+                } else {
+                    text.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return text
+    }
+}
