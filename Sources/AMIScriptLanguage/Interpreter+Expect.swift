@@ -77,6 +77,7 @@ extension Interpreter {
             case .packet(let packet):
                 if packet.kind == .event { pendingEvents.append(packet) }
             case .timeout:
+                assign("before", .string(String(decoding: buffer.unconsumed, as: UTF8.self)))
                 if let index = candidates.firstIndex(where: { if case .timeout = $0.matcher { return true }; if case .defaultCase = $0.matcher { return true }; return false }) {
                     if try await runBranch(candidates[index].branch) {
                         deadline = timeout < 0 ? nil : Clock.now + timeout
@@ -88,6 +89,8 @@ extension Interpreter {
                     "expect timed out after \(Value.format(timeout))s waiting for \(patternList(candidates)); last received: \(lastReceived())",
                     exitCode: ExitCode.timeout)
             case .eof(let reason):
+                // Like Expect's expect_out(buffer) at eof: what was left unconsumed.
+                assign("before", .string(String(decoding: buffer.unconsumed, as: UTF8.self)))
                 if let index = candidates.firstIndex(where: { if case .eof = $0.matcher { return true }; if case .defaultCase = $0.matcher { return true }; return false }) {
                     if try await runBranch(candidates[index].branch) {
                         deadline = timeout < 0 ? nil : Clock.now + timeout

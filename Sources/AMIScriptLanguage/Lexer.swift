@@ -186,7 +186,8 @@ struct Lexer {
         var parts: [StringLiteral.Part] = []
         var text = ""
         while true {
-            guard let c = peekChar() else { throw Diagnostic(location(start), "string without its closing '\"'") }
+            // A string ends on its line: a forgotten quote is reported where it begins.
+            guard let c = peekChar(), !c.isNewline else { throw Diagnostic(location(start), "string without its closing '\"'") }
             if c == "\"" { position += 1; break }
             if c == "\\" {
                 let escapeStart = position
@@ -246,7 +247,7 @@ struct Lexer {
     private mutating func scanSingleQuoted(start: Int) throws(Diagnostic) -> String {
         var text = ""
         while true {
-            guard let c = peekChar() else { throw Diagnostic(location(start), "string without its closing \"'\"") }
+            guard let c = peekChar(), !c.isNewline else { throw Diagnostic(location(start), "string without its closing \"'\"") }
             position += 1
             if c == "'" { return text }
             if c == "\\", let e = peekChar(), e == "'" || e == "\\" {

@@ -115,6 +115,10 @@ public struct Parser {
                     case .newline: try advance()
                     case .end: break
                     case .symbol("}") where !topLevel: break
+                    case .symbol("}"):
+                        // The statement is whole; the brace alone is wrong. The loop
+                        // reports it at the top on its next turn.
+                        break
                     default:
                         throw Diagnostic(location(end), "expected the end of the statement, found \(describe(end))")
                     }
@@ -134,10 +138,8 @@ public struct Parser {
 
     /// Skips the rest of the statement that failed (its line, and the block it opened).
     private mutating func recover(from start: Int) {
-        if let cached, cached.before < start {
-            lexer.rewind(to: cached.before, nesting: 0)
-        }
         cached = nil
+        lexer.rewind(to: start, nesting: 0)
         lexer.skipStatement()
     }
 
@@ -305,12 +307,12 @@ public struct Parser {
             }
             return .logFile(path, at)
         default:
-            if try peek().symbol == "(" {
-                return .expression(try callRest(keyword, at), at)
-            }
             uncache()
             if lexer.peekSignificant() == ":" {
                 throw Diagnostic(at, "'\(keyword):' looks like a raw AMI header: send it with send \"\(keyword): ...\\n\\n\" or use 'action'")
+            }
+            if try peek().symbol == "(" {
+                return .expression(try callRest(keyword, at), at)
             }
             throw Diagnostic(at, "unknown statement '\(keyword)'")
         }
@@ -364,6 +366,9 @@ public struct Parser {
         guard dash.symbol == "-" else { return nil }
         try advance()
         let name = try advance()
+        if let option = name.identifier, ["re", "ex", "gl"].contains(option) {
+            throw Diagnostic(location(dash), "Tcl's '-\(option) \"...\"' is written /.../ here (or \"...\" for exact text)")
+        }
         guard name.identifier == "timeout" else {
             throw Diagnostic(location(dash), "'expect' knows one option, -timeout SECONDS")
         }
@@ -481,15 +486,25 @@ public struct Parser {
             let rawValue = String(word.text[word.text.index(after: equals)...])
             let valueAt = location(offset: valueOffset)
             let value: Expression
-            if let first = rawValue.first, "\"'$".contains(first) || (first == "(") {
+            if rawValue.first == "$" {
+                // `$name`, `$r.Field`, `$argv[0]`, `${name}`: the longest variable path;
+                // anything glued after it is a mix that needs quotes.
+                let (path, used) = Self.leadingVariablePath(rawValue)
+                guard let path, let parsed = try? Lexer.parsePath(path, at: valueAt) else {
+                    throw Diagnostic(valueAt, "'\(rawValue)' is not a variable; quote the value: \(headerName)=\"\(rawValue)\"")
+                }
+                if used < rawValue.count {
+                    throw Diagnostic(valueAt, "header value '\(rawValue)' mixes a variable with text; quote the whole value: \(headerName)=\"\(rawValue)\"")
+                }
+                value = .variable(parsed, valueAt)
+            } else if let first = rawValue.first, first == "\"" || first == "'" {
                 lexer.rewind(to: valueOffset, nesting: 0)
-                value = try postfix()
+                value = try primary()
                 uncache()
-                if let glued = lexer.gluedCharacter() {
-                    _ = glued
+                if lexer.gluedCharacter() != nil {
                     let rest = lexer.bareWord()?.text ?? ""
-                    let written = String(rawValue.prefix(max(0, rawValue.count - rest.count)))
-                    throw Diagnostic(valueAt, "header value '\(written)\(rest)' mixes a quoted or $ value with more text; quote the whole value: \(headerName)=\"\(written.trimmingCharacters(in: "\"'"))\(rest)\"")
+                    let quoted = String(rawValue.dropLast(rest.count))
+                    throw Diagnostic(valueAt, "header value '\(rawValue)' mixes a quoted string with more text; quote the whole value: \(headerName)=\"\(quoted.dropFirst().dropLast())\(rest)\"")
                 }
             } else if rawValue.isEmpty {
                 value = .literal(.string(""), valueAt)
@@ -502,6 +517,35 @@ public struct Parser {
             headers.append(ActionHeader(name: headerName, value: value))
         }
         return .action(name: name, headers: headers, orElse: try optionalElse(), at)
+    }
+
+    /// The variable path at the start of `$...` text, and how many characters it used.
+    static func leadingVariablePath(_ text: String) -> (String?, Int) {
+        let chars = Array(text)
+        guard chars.count > 1, chars[0] == "$" else { return (nil, 0) }
+        if chars[1] == "{" {
+            guard let close = chars.firstIndex(of: "}") else { return (nil, 0) }
+            return (String(chars[2..<close]), close + 1)
+        }
+        var index = 1
+        func name() -> Bool {
+            let start = index
+            while index < chars.count, chars[index].isLetter || chars[index].isNumber || chars[index] == "_" { index += 1 }
+            return index > start
+        }
+        guard name() else { return (nil, 0) }
+        while index < chars.count {
+            let mark = index
+            if chars[index] == ".", index + 1 < chars.count {
+                index += 1
+                if !name() { index = mark; break }
+            } else if chars[index] == "[", let close = chars[index...].firstIndex(of: "]") {
+                index = close + 1
+            } else {
+                break
+            }
+        }
+        return (String(chars[1..<index]), index)
     }
 
     private mutating func procStatement(_ at: SourceLocation) throws(Diagnostic) -> Statement {
@@ -623,7 +667,7 @@ public struct Parser {
             throw Diagnostic(at, "unexpected '\(name)' in an expression (a variable is read as $\(name); text is quoted: \"\(name)\")")
         case .symbol("("):
             let inner = try expression()
-            _ = try expectSymbol(")", "to close '('")
+            try closing(")", opened: at, what: "'('")
             return inner
         case .symbol("["):
             var items: [Expression] = []
@@ -634,11 +678,17 @@ public struct Parser {
                     break
                 }
             }
-            _ = try expectSymbol("]", "to close the list")
+            try closing("]", opened: at, what: "the list's '['")
             return .list(items, at)
         default:
             throw Diagnostic(at, "expected a value, found \(describe(token))")
         }
+    }
+
+    /// The closing bracket; at the end of the script the error points at the opening one.
+    private mutating func closing(_ symbol: String, opened: SourceLocation, what: String) throws(Diagnostic) {
+        if case .end = try peek().kind { throw Diagnostic(opened, "\(what) is never closed") }
+        _ = try expectSymbol(symbol, "to close \(what)")
     }
 
     private mutating func callRest(_ name: String, _ at: SourceLocation) throws(Diagnostic) -> Expression {

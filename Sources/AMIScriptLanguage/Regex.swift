@@ -95,10 +95,13 @@ public final class Regex: @unchecked Sendable {
         if result == PCRE2_ERROR_PARTIAL { return .partial(from: Int(vector[0])) }
         guard result >= 0 else { return .none }
         var groups: [Range<Int>?] = []
-        // PCRE2_UNSET (~(PCRE2_SIZE)0) is a macro Swift cannot import.
+        // Groups at or past the return code did not take part; an unset one holds
+        // PCRE2_UNSET (~(size_t)0, which Swift sees as -1 and cannot import as a macro).
         for group in 0...captureCount {
-            let low = vector[2 * group], high = vector[2 * group + 1]
-            groups.append(low == .max ? nil : Int(low)..<Int(high))
+            let low = Int(bitPattern: UInt(bitPattern: vector[2 * group]))
+            let high = Int(bitPattern: UInt(bitPattern: vector[2 * group + 1]))
+            let valid = group < Int(result) && low >= 0 && high >= low && high <= subject.count
+            groups.append(valid ? low..<high : nil)
         }
         return .match(groups)
     }

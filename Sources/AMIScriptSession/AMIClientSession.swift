@@ -14,10 +14,9 @@ public final class AMIClientSession: ScriptSession {
         tracer = trace.map(WireTracer.init)
     }
 
-    public var isConnected: Bool {
-        guard let connection else { return false }
-        return connection.end == nil
-    }
+    /// True from `connect` until `close`, even after the server has gone: what it sent
+    /// before going is still to be read, and the end then comes as eof.
+    public var isConnected: Bool { connection != nil }
 
     public func connect(host: String, port: Int, tls: Bool, timeout: Double) async throws(SessionError) -> String? {
         if tls {

@@ -45,8 +45,39 @@ struct AMIScriptCommand: AsyncParsableCommand {
     @Flag(help: "Run against the built-in AMI simulator on a free loopback port.")
     var sim = false
 
-    @Argument(parsing: .captureForPassthrough, help: "The script (or '-') and its arguments.")
+    @Argument(help: "The script (or '-') and its arguments.")
     var scriptAndArguments: [String] = []
+
+    /// Options end at the script (or after `-e CODE`): everything after belongs to the
+    /// script, even words that look like options (`amiscript tool.ami --verbose`).
+    static func main() async {
+        let all = Array(CommandLine.arguments.dropFirst())
+        var index = 0
+        while index < all.count {
+            let argument = all[index]
+            if argument == "--" || argument == "-" || !argument.hasPrefix("-") { break }
+            index += 1
+            if argument == "-e" || argument == "--timeout" { index += 1 }
+            if argument == "-e" { break }
+        }
+        let options = Array(all[..<min(index, all.count)])
+        var rest = Array(all[min(index, all.count)...])
+        if rest.first == "--" { rest.removeFirst() }
+        do {
+            var command = try parseAsRoot(options)
+            if var script = command as? AMIScriptCommand {
+                script.scriptAndArguments = rest
+                command = script
+            }
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 
     func run() async throws {
         let code = await ScriptRunner(options: self).run()

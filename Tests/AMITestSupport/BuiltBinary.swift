@@ -22,10 +22,11 @@ public enum BuiltBinary {
     /// Runs `name` with `arguments` and waits for it (at most `timeout` seconds).
     public static func run(
         _ name: String, _ arguments: [String], environment: [String: String] = [:],
-        stdin: String? = nil, timeout: Double = 30
+        stdin: String? = nil, timeout: Double = 30, directory: URL? = nil, executable: URL? = nil
     ) throws -> Result {
         let process = Process()
-        process.executableURL = directory.appendingPathComponent(name)
+        if let directory { process.currentDirectoryURL = directory }
+        process.executableURL = executable ?? BuiltBinary.directory.appendingPathComponent(name)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe(), input = Pipe()
@@ -35,14 +36,36 @@ public enum BuiltBinary {
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
+        // Read both pipes while the process runs, so a large output cannot block it.
+        let collected = OutputCollector()
+        let group = DispatchGroup()
+        for (handle, isError) in [(out.fileHandleForReading, false), (err.fileHandleForReading, true)] {
+            group.enter()
+            DispatchQueue.global().async {
+                let data = handle.readDataToEndOfFile()
+                collected.set(data, isError: isError)
+                group.leave()
+            }
+        }
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
+        while process.isRunning, Date() < deadline { usleep(5_000) }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-            stderr: String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        group.wait()
+        return Result(status: process.terminationStatus, stdout: collected.text(isError: false), stderr: collected.text(isError: true))
+    }
+
+    private final class OutputCollector: @unchecked Sendable {
+        private let lock = NSLock()
+        private var out = Data(), err = Data()
+        func set(_ data: Data, isError: Bool) {
+            lock.lock(); defer { lock.unlock() }
+            if isError { err = data } else { out = data }
+        }
+        func text(isError: Bool) -> String {
+            lock.lock(); defer { lock.unlock() }
+            return String(decoding: isError ? err : out, as: UTF8.self)
+        }
     }
 
     /// A started `amisim`, stopped with SIGTERM by `stop()`.

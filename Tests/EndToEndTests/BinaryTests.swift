@@ -28,64 +28,91 @@ final class BinaryTests: XCTestCase {
         try "[ops]\nsecret = pw\nread = all\nwrite = all\n".write(to: conf, atomically: true, encoding: .utf8)
         let simulator = try BuiltBinary.Simulator(["--manager-conf", conf.path])
         defer { _ = simulator.stop() }
-        let packets = "Action: Login\nUsername: ops\nSecret: pw\nEvents: off\n\nAction: Logoff\n\n"
-        let result = try BuiltBinary.run("amiscript", ["-"], environment: ["AMI_PORT": "\(simulator.port)"], stdin: packets)
+        let result = try BuiltBinary.run("amiscript", ["-e", "connect; login ops pw events off; print $response.Message; close"],
+                                         environment: ["AMI_PORT": "\(simulator.port)"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stdout.contains("Authentication accepted"), result.stdout)
+        XCTAssertEqual(result.stdout, "Authentication accepted\n")
     }
 
-    func testPacketRunnerOnTheEmbeddedSimulator() throws {
-        let file = Transcripts.projectDirectory.appendingPathComponent("examples/vmcount-packets.txt").path
-        let result = try BuiltBinary.run("amiscript", ["--sim", file])
+    private var vmcount: String { Transcripts.projectDirectory.appendingPathComponent("examples/vmcount.ami").path }
+
+    func testVmcountOnTheEmbeddedSimulator() throws {
+        let result = try BuiltBinary.run("amiscript", ["--sim", vmcount, "123@default"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertEqual(result.stdout, """
-            Asterisk Call Manager/13.0.0
-            Response: Success
-            Message: Authentication accepted
-
-            Response: Success
-            Message: Mailbox Message Count
-            Mailbox: 123@default
-            UrgMessages: 0
-            NewMessages: 0
-            OldMessages: 0
-
-            Response: Goodbye
-            Message: Thanks for all the fish.
-
-
-            """)
+        XCTAssertEqual(result.stdout, "Mailbox: 123@default\nConnected.\nLogged in.\nNew messages: 0\nOld messages: 0\n")
         XCTAssertEqual(result.stderr, "")
     }
 
-    func testPacketRunnerExitCodes() throws {
-        let simulator = try BuiltBinary.Simulator(["--auth-fail-delay", "0"])
+    func testVmcountAsAShebangScript() throws {
+        let simulator = try BuiltBinary.Simulator()
         defer { _ = simulator.stop() }
-        let env = ["AMI_PORT": "\(simulator.port)"]
-        let bad = try BuiltBinary.run("amiscript", ["--trace", "-"], environment: env,
-                                      stdin: "Action: Login\nUsername: admin\nSecret: wrong\n\n")
-        XCTAssertEqual(bad.status, 77)
-        XCTAssertEqual(bad.stderr.components(separatedBy: "\n").filter { $0.hasPrefix("amiscript:") }, ["amiscript: login failed: Authentication failed"])
-        XCTAssertTrue(bad.stderr.contains(">> Secret: ********"), bad.stderr)
-        XCTAssertFalse(bad.stderr.contains("wrong"), "the secret never reaches the trace")
-
-        let refused = try BuiltBinary.run("amiscript", ["-"], environment: ["AMI_PORT": "1"], stdin: "Action: Ping\n\n")
-        XCTAssertEqual(refused.status, 69)
-        XCTAssertEqual(refused.stderr, "amiscript: cannot connect to 127.0.0.1:1: connection refused\n")
-
-        let empty = try BuiltBinary.run("amiscript", ["-"], environment: env, stdin: "# nothing\n")
-        XCTAssertEqual(empty.status, 65)
-
-        let usage = try BuiltBinary.run("amiscript", ["--timeout"])
-        XCTAssertEqual(usage.status, 64)
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let result = try BuiltBinary.run(
+            "", ["200@default"],
+            environment: ["AMI_PORT": "\(simulator.port)", "PATH": BuiltBinary.directory.path + ":" + path],
+            executable: URL(fileURLWithPath: vmcount))
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "Mailbox: 200@default\nConnected.\nLogged in.\nNew messages: 3\nOld messages: 2\n")
     }
 
-    func testStallGivesTimeoutExitCode() throws {
+    func testScriptFromStdinWithDashAndFromAPipe() throws {
+        let script = "print \"args:\" $argv\n"
+        let dash = try BuiltBinary.run("amiscript", ["-", "a", "b"], stdin: script)
+        XCTAssertEqual(dash.stdout, "args: [\"a\", \"b\"]\n")
+        XCTAssertEqual(dash.status, 0)
+        let piped = try BuiltBinary.run("amiscript", [], stdin: script)
+        XCTAssertEqual(piped.stdout, "args: []\n", "a non-terminal stdin is the script")
+    }
+
+    func testInlineCodeCheckVersionHelpAndUsage() throws {
+        let inline = try BuiltBinary.run("amiscript", ["-e", "print $argc $argv[0]", "x"])
+        XCTAssertEqual(inline.stdout, "1 x\n")
+        let check = try BuiltBinary.run("amiscript", ["--check", "-e", "set\nbogus"])
+        XCTAssertEqual(check.status, 65)
+        XCTAssertEqual(check.stderr, """
+            -e:1:4: error: 'set' wants a variable name, found the end of the line
+            set
+               ^
+            -e:2:1: error: unknown statement 'bogus'
+            bogus
+            ^
+            2 errors
+
+            """)
+        let fine = try BuiltBinary.run("amiscript", ["--check", vmcount])
+        XCTAssertEqual(fine.status, 0)
+        XCTAssertEqual(fine.stdout + fine.stderr, "")
+        let version = try BuiltBinary.run("amiscript", ["--version"])
+        XCTAssertTrue(version.stdout.hasPrefix("amiscript "), version.stdout)
+        let help = try BuiltBinary.run("amiscript", ["--help"])
+        XCTAssertTrue(help.stdout.contains("--sim"), help.stdout)
+        let usage = try BuiltBinary.run("amiscript", ["--timeout"])
+        XCTAssertEqual(usage.status, 64)
+        let missing = try BuiltBinary.run("amiscript", ["/nonexistent/script.ami"])
+        XCTAssertEqual(missing.status, 64)
+        XCTAssertEqual(missing.stderr, "amiscript: cannot read /nonexistent/script.ami\n")
+    }
+
+    func testTraceShowsTheWireWithSecretsMasked() throws {
+        let result = try BuiltBinary.run("amiscript", ["--sim", "--trace", "-e", "connect; login admin secret5 events off; close"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("<< Asterisk Call Manager/13.0.0\\r\\n\n"), result.stderr)
+        XCTAssertTrue(result.stderr.contains(">> Secret: ********\\r\\n\n"), result.stderr)
+        XCTAssertTrue(result.stderr.contains(">> Action: Logoff\\r\\n"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("secret5"), "the secret never reaches the trace")
+    }
+
+    func testTimeoutOptionSetsTheDefault() throws {
         let simulator = try BuiltBinary.Simulator(["--fault", "stall"])
         defer { _ = simulator.stop() }
-        let result = try BuiltBinary.run("amiscript", ["--timeout", "0.5", "-"], environment: ["AMI_PORT": "\(simulator.port)"],
-                                         stdin: "Action: Ping\n\n")
+        let result = try BuiltBinary.run("amiscript", ["--timeout", "0.5", "-e", "connect\nexpect /Pong/"],
+                                         environment: ["AMI_PORT": "\(simulator.port)"])
         XCTAssertEqual(result.status, 124)
-        XCTAssertEqual(result.stderr, "amiscript: timed out after 0.5s waiting for a response\n")
+        XCTAssertEqual(result.stderr, """
+            -e:2:1: error: expect timed out after 0.5s waiting for /Pong/; last received: "Asterisk Call Manager/13.0.0\\r\\n"
+            expect /Pong/
+            ^
+
+            """)
     }
 }
