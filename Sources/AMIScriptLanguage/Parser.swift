@@ -353,6 +353,13 @@ public struct Parser {
         switch token.kind {
         case .variable, .bracedVariable, .string, .symbol("("), .symbol("["):
             return try postfix()
+        case .identifier:
+            // `env("AMI_SECRET")`: a call, not a bare word.
+            let saved = savePoint()
+            try advance()
+            let next = try peek()
+            restore(saved)
+            if next.symbol == "(", !next.spaceBefore { return try postfix() }
         default:
             break
         }
