@@ -115,6 +115,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .testTarget(
+            name: "AMIScriptLanguageTests",
+            dependencies: ["AMIScriptLanguage", "AMIProtocol", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         // Runs the built executables; depends on them so `swift test` builds them first.
         .testTarget(
             name: "EndToEndTests",

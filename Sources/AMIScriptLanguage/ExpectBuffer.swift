@@ -12,7 +12,7 @@ struct ExpectBuffer {
     private var excisions: [Range<Int64>] = []
     /// Pieces appended: absolute position, stream offset, length (for locating packets).
     private var segments: [(position: Int, stream: Int64, length: Int)] = []
-    /// The last bytes received, for error messages.
+    /// The last bytes received (256 to 512 of them), for error messages.
     private(set) var recentTail: [UInt8] = []
 
     init(maxBytes: Int) {
@@ -31,10 +31,16 @@ struct ExpectBuffer {
 
     /// Adds received text (its stream offset given), leaving out excised ranges.
     mutating func ingest(_ bytes: [UInt8], offset: Int64) {
-        recentTail = Array((recentTail + bytes).suffix(256))
+        recentTail.append(contentsOf: bytes.suffix(256))
+        if recentTail.count > 512 { recentTail.removeFirst(recentTail.count - 256) }
         var pieceStart = 0
         var index = 0
         let chunkEnd = offset + Int64(bytes.count)
+        if excisions.isEmpty {
+            append(bytes[...], stream: offset)
+            trimToMax()
+            return
+        }
         excisions.removeAll { $0.upperBound <= offset }
         let relevant = excisions.filter { $0.lowerBound < chunkEnd }.sorted { $0.lowerBound < $1.lowerBound }
         for cut in relevant {
@@ -54,7 +60,13 @@ struct ExpectBuffer {
 
     private mutating func append(_ piece: ArraySlice<UInt8>, stream: Int64) {
         guard !piece.isEmpty else { return }
-        segments.append((end, stream, piece.count))
+        // Text that continues the stream extends the last piece: without excisions there
+        // is one piece however many reads there were.
+        if let last = segments.last, last.position + last.length == end, last.stream + Int64(last.length) == stream {
+            segments[segments.count - 1].length += piece.count
+        } else {
+            segments.append((end, stream, piece.count))
+        }
         storage.append(contentsOf: piece)
     }
 
@@ -76,7 +88,9 @@ struct ExpectBuffer {
             storage.removeFirst(dead)
             base = head
         }
-        segments.removeAll { $0.position + $0.length <= head }
+        var dropped = 0
+        while dropped < segments.count, segments[dropped].position + segments[dropped].length <= head { dropped += 1 }
+        if dropped > 0 { segments.removeFirst(dropped) }
     }
 
     /// The absolute position of a stream offset, when those bytes are in the buffer.

@@ -141,6 +141,7 @@ extension Interpreter {
             switch candidates[index].matcher {
             case .regex(let regex):
                 let resume = min(candidates[index].resume, bytes.count)
+                scannedBytes += bytes.count - resume
                 let outcome = bytes.withUnsafeBufferPointer { regex.match($0, from: resume, partial: true) }
                 switch outcome {
                 case .match(let groups):

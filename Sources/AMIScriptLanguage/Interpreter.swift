@@ -34,6 +34,9 @@ public final class Interpreter {
     var logUser = false
     var logFile: LogFile?
     var callDepth = 0
+    /// Bytes handed to the regex engine by expect (from each branch's resume point):
+    /// the measure of incremental scanning, which keeps it linear in the bytes received.
+    var scannedBytes = 0
 
     public init(configuration: Configuration, session: ScriptSession, output: ScriptOutput) {
         self.configuration = configuration

@@ -1,0 +1,198 @@
+import AMIProtocol
+@testable import AMIScriptLanguage
+import XCTest
+
+/// The expect rules of LANGUAGE.md against a fake session (no sockets).
+final class ExpectSemanticsTests: XCTestCase {
+    func testEarliestStartWinsAndTiesGoToTheFirstBranch() async {
+        let session = FakeSession()
+        session.receiveText("xx BBB AAA")
+        let result = await runScript("""
+            connect
+            expect {
+                /AAA/ { print "A" }
+                /BBB/ { print "B" }
+            }
+            expect {
+                /A+/ { print "first" }
+                /AAA/ { print "second" }
+            }
+            """, session: session)
+        XCTAssertEqual(result.output, "B\nfirst\n")
+        XCTAssertEqual(result.code, 0)
+    }
+
+    func testMatchConsumesThroughItsEndAndBindsBefore() async {
+        let session = FakeSession()
+        session.receiveText("one two three")
+        let result = await runScript("""
+            connect
+            expect /two/ { print "[$before]" "[$0]" }
+            expect /(\\w+)/ { print "[$before]" "[$1]" }
+            """, session: session)
+        XCTAssertEqual(result.output, "[one ] [two]\n[ ] [three]\n")
+    }
+
+    func testAMatchSplitAcrossReadsIsFound() async {
+        let session = FakeSession()
+        for piece in ["New", "Mess", "ages: ", "4", "2\r\n"] { session.receiveText(piece) }
+        let result = await runScript("connect\nexpect /NewMessages: (\\d+)\\r\\n/ { print $1 }", session: session)
+        XCTAssertEqual(result.output, "42\n")
+    }
+
+    func testScanningIsIncremental() async {
+        // 20,000 one-byte reads before the match: each read scans only new text (a rescan
+        // of the whole buffer each time would be 200 million byte steps).
+        let session = FakeSession()
+        // Realistic text in small reads, some of them cut inside a would-be match.
+        for index in 0..<20_000 { session.receiveText(index % 2 == 0 ? "Event: Newexten\r\nNewMe" : "ssageCount: x\r\n\r\n") }
+        session.receiveText("DONE")
+        let source = SourceFile(name: "t", text: "connect\nexpect -timeout 60 { /DONE/ { print \"found\" }\n /NewMessages:\\s*(\\d+)/ }")
+        let output = CapturedOutput()
+        let interpreter = Interpreter(configuration: .init(scriptName: "t", arguments: [], environment: [:]),
+                                      session: session, output: output)
+        let result = await interpreter.run(Parser.parse(source).script.statements)
+        XCTAssertEqual(result.exitCode, 0)
+        XCTAssertEqual(output.output, "found\n")
+        XCTAssertEqual(session.receiveCalls, 20_001)
+        // Two branches over about 400 KB: each byte is looked at about once per branch (a
+        // partial match is looked at again when the next read arrives). A rescan of the
+        // whole buffer per read would be about 8 billion.
+        let total = 10_000 * ("Event: Newexten\r\nNewMe".utf8.count + "ssageCount: x\r\n\r\n".utf8.count) + 4
+        XCTAssertLessThan(interpreter.scannedBytes, 3 * total)
+    }
+
+    func testMatchMaxDropsTheOldestText() async {
+        let session = FakeSession()
+        session.receiveText("HEAD" + String(repeating: ".", count: 100))
+        let result = await runScript("""
+            set match_max 50
+            connect
+            expect -timeout 0 {
+                /HEAD/ { print "kept" }
+                timeout { print "dropped"; print len($before) }
+            }
+            """, session: session)
+        XCTAssertEqual(result.output, "dropped\n50\n")
+    }
+
+    func testUnhandledTimeoutIsAnErrorWithPatternTimeoutAndTail() async {
+        let session = FakeSession()
+        session.receiveText("Response: Error\r\nMessage: Permission denied\r\n\r\n")
+        let result = await runScript("connect\nexpect -timeout 0 /NewMessages:\\s*(\\d+)/", session: session)
+        XCTAssertEqual(result.code, 124)
+        XCTAssertEqual(result.diagnostic, #"test.ami:2:1: error: expect timed out after 0s waiting for /NewMessages:\s*(\d+)/; last received: "Response: Error\r\nMessage: Permission denied\r\n\r\n""#)
+    }
+
+    func testUnhandledEofIsAConnectionError() async {
+        let session = FakeSession()
+        session.inputs = [.eof("the server closed the connection")]
+        let result = await runScript("connect\nexpect /x/", session: session)
+        XCTAssertEqual(result.code, 69)
+        XCTAssertEqual(result.diagnostic, #"test.ami:2:1: error: expect reached eof (the server closed the connection) waiting for /x/; last received: """#)
+    }
+
+    func testExpectBeforeAndAfterBranchesJoinEveryExpect() async {
+        let session = FakeSession()
+        session.receiveText("abc")
+        let result = await runScript("""
+            connect
+            expect_after /a/ { print "after" }
+            expect_before /a/ { print "before" }
+            expect /a/ { print "own" }
+            """, session: session)
+        XCTAssertEqual(result.output, "before\n", "same start: expect_before counts as written first")
+    }
+
+    func testExpContinueRestartsTheSameExpect() async {
+        let session = FakeSession()
+        session.receiveText("n=1 n=2 n=3 end")
+        let result = await runScript("""
+            connect
+            set total 0
+            expect {
+                /n=(\\d)/ { set total ($total + $1); exp_continue }
+                /end/
+            }
+            print $total
+            """, session: session)
+        XCTAssertEqual(result.output, "6\n")
+    }
+
+    func testEventBranchMatchesAWholePacketAndItsCondition() async {
+        let session = FakeSession()
+        session.receivePacket("Event: Hangup\r\nChannel: SIP/1\r\n\r\n")
+        session.receivePacket("Event: Hangup\r\nChannel: SIP/2\r\nCause: 16\r\n\r\n")
+        let result = await runScript("""
+            connect
+            expect event hangup where $event.Channel == "SIP/2" { print ${event.Cause} }
+            expect -timeout 0 {
+                /SIP\\/1/ { print "SIP/1 was consumed by the event match" }
+                timeout { print "buffer consumed through the matching event" }
+            }
+            """, session: session)
+        XCTAssertEqual(result.output, "16\nbuffer consumed through the matching event\n")
+    }
+
+    func testActionTakesItsResponseOutOfTheExpectBuffer() async {
+        let session = FakeSession()
+        session.receiveText("Event: A\r\n\r\n")
+        // The response's bytes will arrive as text too; the action claims their range.
+        let responseText = "Response: Success\r\nActionID: 1\r\nPing: Pong\r\n\r\n"
+        let response = session.receivePacket(responseText)
+        session.inputs.removeLast()
+        session.receiveText("Event: B\r\n\r\n")
+        session.actionAnswers = [ActionOutcome(response: response, events: [], consumedRanges: [response.streamRange])]
+        let result = await runScript("""
+            connect
+            action Ping
+            print $response.Ping
+            expect -timeout 0 {
+                /Pong/ { print "still there" }
+                /Event: B/ { print "[$before]" }
+            }
+            """, session: session)
+        XCTAssertEqual(result.output, "Pong\n[Event: A\r\n\r\n]\n")
+    }
+
+    func testSendTurnsLineFeedsIntoCRLFUnlessRaw() async {
+        let session = FakeSession()
+        _ = await runScript("connect\nsend \"a\\nb\\r\\nc\"\nsend -raw \"x\\ny\"", session: session)
+        XCTAssertEqual(session.sent, ["a\r\nb\r\nc", "x\ny"])
+    }
+
+    func testLoginWithMD5UsesTheChallenge() async {
+        let session = FakeSession()
+        let challenge = AMIPacket(headers: [AMIHeader("Response", "Success"), AMIHeader("Challenge", "39057962")])
+        let accepted = AMIPacket(headers: [AMIHeader("Response", "Success"), AMIHeader("Message", "Authentication accepted")])
+        session.actionAnswers = [
+            ActionOutcome(response: challenge, events: [], consumedRanges: []),
+            ActionOutcome(response: accepted, events: [], consumedRanges: []),
+        ]
+        let result = await runScript("connect\nlogin admin secret5 md5 events off\nprint $response.Message", session: session)
+        XCTAssertEqual(result.output, "Authentication accepted\n")
+        XCTAssertEqual(session.actions.map(\.0), ["Challenge", "Login"])
+        XCTAssertEqual(session.actions[1].1, [
+            AMIHeader("AuthType", "MD5"), AMIHeader("Username", "admin"),
+            AMIHeader("Key", "7a9bbf142e6e72ef353d7fa858bc5e7c"), AMIHeader("Events", "off"),
+        ])
+    }
+
+    func testRepeatedHeadersJoinAndLegacyOutputBindsLikeModern() async {
+        let session = FakeSession()
+        let modern = AMIPacket(headers: [AMIHeader("Response", "Success"), AMIHeader("Output", "a"), AMIHeader("Output", "b")])
+        let legacy = AMIPacket(headers: [AMIHeader("Response", "Follows"), AMIHeader("Privilege", "Command")], body: ["a", "b"])
+        session.actionAnswers = [
+            ActionOutcome(response: modern, events: [], consumedRanges: []),
+            ActionOutcome(response: legacy, events: [], consumedRanges: []),
+        ]
+        let result = await runScript("""
+            connect
+            command "x"
+            print $output "|" $response.Output
+            command "x"
+            print $output "|" $response.Output
+            """, session: session)
+        XCTAssertEqual(result.output, "a\nb | a\nb\na\nb | a\nb\n")
+    }
+}
