@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages amiscript's build, tests and checks need, when missing.
 # libedit-dev: the REPL's line editor; libpcre2-dev: expect's regexes;
-# expect + telnet: the seed's vmcount.exp, which shared/checks/seed-vmcount.sh compares with.
+# expect + telnet: the seed's vmcount.exp, which shared/checks/seed-vmcount.sh compares with;
+# openssl: the TLS tests make a throw-away certificate with it.
 set -euo pipefail
-packages=(libedit-dev libpcre2-dev expect telnet)
+packages=(libedit-dev libpcre2-dev expect telnet openssl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -2,6 +2,7 @@ import AMIProtocol
 import Crypto
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// A client connection to an Asterisk manager.
 ///
@@ -19,6 +20,8 @@ public final class AMIConnection: Sendable {
         public var maxBufferedBytes: Int
         /// The ActionIDs this connection generates start with this.
         public var actionIDPrefix: String
+        /// TLS on the connection, or nil for plain TCP.
+        public var tls: AMITLSOptions?
         /// Sees every chunk written (`.sent`) and received (`.received`), for a wire trace.
         public var wireTap: (@Sendable (WireDirection, ByteBuffer) -> Void)?
 
@@ -68,6 +71,21 @@ public final class AMIConnection: Sendable {
         group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> AMIConnection {
         let inboxBox = InboxBox()
+        let sslContext: NIOSSLContext?
+        if let tls = configuration.tls {
+            do {
+                var settings = TLSConfiguration.makeClientConfiguration()
+                settings.certificateVerification = tls.verifyCertificate ? .fullVerification : .none
+                if let file = tls.trustedCertificatesFile { settings.trustRoots = .file(file) }
+                sslContext = try NIOSSLContext(configuration: settings)
+            } catch {
+                throw AMIClientError.connectFailed(host: host, port: port, reason: "TLS setup failed: \(error)")
+            }
+        } else {
+            sslContext = nil
+        }
+        // SNI takes a name, not an address.
+        let serverName = host.first.map { $0.isLetter } == true ? host : nil
         let receivedTap: (@Sendable (ByteBuffer) -> Void)?
         if let wireTap = configuration.wireTap {
             receivedTap = { bytes in wireTap(.received, bytes) }
@@ -90,6 +108,10 @@ public final class AMIConnection: Sendable {
                 )
                 inboxBox.set(inbox)
                 return channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: sslContext, serverHostname: serverName))
+                    }
                     try channel.pipeline.syncOperations.addHandler(
                         AMIInboundHandler(inbox: inbox, decoder: AMIDecoder(configuration: configuration.decoder),
                                           tap: receivedTap)

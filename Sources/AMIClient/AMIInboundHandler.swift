@@ -1,5 +1,6 @@
 import AMIProtocol
 import NIOCore
+import NIOSSL
 
 /// The one handler of a client pipeline: hands every received chunk to the inbox as
 /// bytes, decodes it, and hands over the decoded messages after it, so the raw text and
@@ -58,12 +59,25 @@ final class AMIInboundHandler: ChannelInboundHandler {
         failed = true
         if let decoding = error as? AMIDecodingError {
             inbox.finish(.protocolError(decoding))
+        } else if error is NIOSSLError || error is BoringSSLError {
+            inbox.finish(.failed(Self.describeTLS(error)))
         } else if let io = error as? IOError {
             inbox.finish(.failed(Self.describe(io)))
         } else {
             inbox.finish(.failed("\(error)"))
         }
         context.close(promise: nil)
+    }
+
+    static func describeTLS(_ error: Error) -> String {
+        let text = "\(error)"
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "TLS certificate verification failed (AMI_TLS_CA=FILE trusts a certificate; AMI_TLS_VERIFY=0 accepts any)"
+        }
+        if text.contains("WRONG_VERSION_NUMBER") || text.contains("PACKET_LENGTH_TOO_LONG") {
+            return "TLS handshake failed: the server does not speak TLS on this port"
+        }
+        return "TLS handshake failed: \(text)"
     }
 
     static func describe(_ error: IOError) -> String {

@@ -8,10 +8,13 @@ import NIOCore
 public final class AMIClientSession: ScriptSession {
     private var connection: AMIConnection?
     private let tracer: WireTracer?
+    private let tlsOptions: AMITLSOptions
 
     /// `trace`: where wire-trace lines go (`>> ` sent, `<< ` received), or nil for none.
-    public init(trace: (@Sendable (String) -> Void)?) {
+    /// `tls`: how `connect ... tls` checks the server.
+    public init(trace: (@Sendable (String) -> Void)?, tls: AMITLSOptions = AMITLSOptions()) {
         tracer = trace.map(WireTracer.init)
+        tlsOptions = tls
     }
 
     /// True from `connect` until `close`, even after the server has gone: what it sent
@@ -19,13 +22,11 @@ public final class AMIClientSession: ScriptSession {
     public var isConnected: Bool { connection != nil }
 
     public func connect(host: String, port: Int, tls: Bool, timeout: Double) async throws(SessionError) -> String? {
-        if tls {
-            throw SessionError.connectFailed("TLS connections are not supported yet")
-        }
         let seconds = timeout > 0 ? timeout : 10
         var configuration = AMIConnection.Configuration(
             connectTimeout: .nanoseconds(Int64(seconds * 1e9)),
             bannerTimeout: .nanoseconds(Int64(min(seconds, 3) * 1e9)))
+        if tls { configuration.tls = tlsOptions }
         if let tracer { configuration.wireTap = { direction, bytes in tracer.record(direction, bytes) } }
         do {
             let connection = try await AMIConnection.connect(host: host, port: port, configuration: configuration)

@@ -1,6 +1,7 @@
 import AMIProtocol
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// A running simulated manager: listens, serves many clients at once, stops cleanly.
 public final class AMISimulatorServer: Sendable {
@@ -22,6 +23,14 @@ public final class AMISimulatorServer: Sendable {
         group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> AMISimulatorServer {
         let state = SimulatorState(options: options)
+        var sslContext: NIOSSLContext?
+        if let certificate = options.tlsCertificateFile, let key = options.tlsKeyFile {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            sslContext = try NIOSSLContext(configuration: configuration)
+        }
+        let tls = sslContext
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -31,6 +40,9 @@ public final class AMISimulatorServer: Sendable {
                     let decoder = AMIDecoder(configuration: AMIDecoder.Configuration(
                         expectsBanner: false, readsLegacyCommandBodies: false,
                         maxLineBytes: 64 * 1024, maxPacketBytes: 1024 * 1024))
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(decoder),
                         SimulatorConnectionHandler(state: state),

@@ -13,6 +13,9 @@ public struct SimulatorOptions: Sendable {
     /// Seconds before a failed login is answered (Asterisk sleeps 1 s).
     public var failedLoginDelay: Double
     public var flood: FloodOptions
+    /// PEM certificate and key: serve TLS (as Asterisk's `tlsenable`) instead of plain TCP.
+    public var tlsCertificateFile: String?
+    public var tlsKeyFile: String?
 
     public init(
         host: String = "127.0.0.1",

@@ -1,3 +1,4 @@
+import AMIClient
 import AMIScriptLanguage
 import AMIScriptSession
 import AMISimulator
@@ -137,7 +138,11 @@ struct ScriptRunner {
         }
         var traceSink: (@Sendable (String) -> Void)?
         if options.trace { traceSink = { line in StandardStreams.writeError(line) } }
-        let session = AMIClientSession(trace: traceSink)
+        // AMI_TLS_VERIFY=0 accepts any certificate (a self-signed test server);
+        // AMI_TLS_CA=FILE trusts the PEM certificates in FILE.
+        let tls = AMITLSOptions(verifyCertificate: environment["AMI_TLS_VERIFY"] != "0",
+                                trustedCertificatesFile: environment["AMI_TLS_CA"])
+        let session = AMIClientSession(trace: traceSink, tls: tls)
         let interpreter = Interpreter(
             configuration: Interpreter.Configuration(scriptName: name, arguments: arguments, environment: environment,
                                                      timeout: options.timeout),

@@ -62,11 +62,20 @@ struct AMISim: AsyncParsableCommand {
     @Option(name: .customLong("call-seconds"), help: "How long an originated call lasts.")
     var callSeconds = 2.0
 
+    @Option(name: .customLong("tls-cert"), help: "Serve TLS with this PEM certificate (needs --tls-key).")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
+    var tlsKey: String?
+
     func validate() throws {
         for fault in faults where SimulatorFault(rawValue: fault) == nil {
             throw ValidationError("unknown fault '\(fault)'; known: \(SimulatorFault.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard (0...65535).contains(port) else { throw ValidationError("port \(port) is out of range") }
+        if (tlsCertificate == nil) != (tlsKey == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
     }
 
     func run() async throws {
@@ -75,6 +84,8 @@ struct AMISim: AsyncParsableCommand {
         options.failedLoginDelay = authFailDelay
         options.flood = FloodOptions(bytes: floodBytes, rate: floodRate)
         options.data.callSeconds = callSeconds
+        options.tlsCertificateFile = tlsCertificate
+        options.tlsKeyFile = tlsKey
         if let managerConf {
             guard let text = StandardStreams.readFile(managerConf) else {
                 throw ValidationError("cannot read \(managerConf)")

@@ -102,6 +102,35 @@ final class BinaryTests: XCTestCase {
         XCTAssertFalse(result.stderr.contains("secret5"), "the secret never reaches the trace")
     }
 
+    func testConnectOverTLS() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("amiscript-tls-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let certificate = folder.appendingPathComponent("cert.pem").path
+        let key = folder.appendingPathComponent("key.pem").path
+        let made = try BuiltBinary.run("", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
+                                            "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+                                       executable: URL(fileURLWithPath: "/usr/bin/openssl"))
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let simulator = try BuiltBinary.Simulator(["--tls-cert", certificate, "--tls-key", key])
+        defer { _ = simulator.stop() }
+        let script = "connect localhost \(simulator.port) tls; login admin secret5 events off; print $banner $response.Message; close"
+        let trusted = try BuiltBinary.run("amiscript", ["-e", script], environment: ["AMI_TLS_CA": certificate])
+        XCTAssertEqual(trusted.stdout, "Asterisk Call Manager/13.0.0 Authentication accepted\n", trusted.stderr)
+        XCTAssertEqual(trusted.status, 0)
+        let unverified = try BuiltBinary.run("amiscript", ["-e", script], environment: ["AMI_TLS_VERIFY": "0"])
+        XCTAssertEqual(unverified.status, 0, unverified.stderr)
+        let untrusted = try BuiltBinary.run("amiscript", ["-e", script])
+        XCTAssertEqual(untrusted.status, 69)
+        XCTAssertTrue(untrusted.stderr.hasPrefix(
+            "-e:1:1: error: cannot connect to localhost:\(simulator.port): the connection failed: TLS certificate verification failed"),
+                      untrusted.stderr)
+        let tlsToPlain = try BuiltBinary.Simulator()
+        defer { _ = tlsToPlain.stop() }
+        let wrong = try BuiltBinary.run("amiscript", ["-e", "connect 127.0.0.1 \(tlsToPlain.port) tls else { print \"no TLS there\" }"],
+                                        environment: ["AMI_TLS_VERIFY": "0"])
+        XCTAssertEqual(wrong.stdout, "no TLS there\n", wrong.stderr)
+    }
+
     func testTimeoutOptionSetsTheDefault() throws {
         let simulator = try BuiltBinary.Simulator(["--fault", "stall"])
         defer { _ = simulator.stop() }
