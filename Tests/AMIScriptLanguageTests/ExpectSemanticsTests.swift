@@ -1,5 +1,6 @@
 import AMIProtocol
 @testable import AMIScriptLanguage
+import Foundation
 import XCTest
 
 /// The expect rules of LANGUAGE.md against a fake session (no sockets).
@@ -194,5 +195,37 @@ final class ExpectSemanticsTests: XCTestCase {
             print $output "|" $response.Output
             """, session: session)
         XCTAssertEqual(result.output, "a\nb | a\nb\na\nb | a\nb\n")
+    }
+
+    func testLogFileRecordsTheSessionWithSecretsMasked() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("amiscript-log-\(getpid()).txt").path
+        try? FileManager.default.removeItem(atPath: path)
+        let session = FakeSession()
+        session.receiveText("Response: Success\r\n\r\n")
+        let result = await runScript("""
+            log_file "\(path)"
+            connect
+            send "Action: Login\\nUsername: admin\\nSecret: hunter2\\n\\n"
+            expect /Success/
+            log_file off
+            send "Action: Ping\\n\\n"
+            """, session: session)
+        XCTAssertEqual(result.code, 0, result.diagnostic ?? "")
+        let log = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertEqual(log, "Action: Login\r\nUsername: admin\r\nSecret: ********\r\n\r\nResponse: Success\r\n\r\n")
+        XCTAssertEqual(session.sent.last, "Action: Ping\r\n\r\n", "sent, but after log_file off")
+    }
+
+    func testSecretReadsFromTheTerminalAndLogUserMasksIt() async {
+        let session = FakeSession()
+        session.receiveText("Secret: shown\r\nrest")
+        let result = await runScript("""
+            set pw secret("Password: ")
+            print len($pw)
+            connect
+            log_user on
+            expect /rest/
+            """, session: session)
+        XCTAssertEqual(result.output, "12\nSecret: ********\r\nrest")
     }
 }
