@@ -46,7 +46,7 @@ enum Builtins {
             return .string(text(0).lowercased())
         case "trim":
             try want(1...1)
-            return .string(text(0).trimmingCharacters(in: " \t\r\n"))
+            return .string(VisibleText.trimming(text(0), " \t\r\n"))
         case "split":
             try want(1...2)
             let source = text(0)

@@ -15,6 +15,16 @@ extension Interpreter {
         /// start a match, so each byte is scanned about once however long the wait.
         var resume = 0
         var display: String
+
+        /// True for a `timeout` (or `eof`) branch, and for `default`, which takes both.
+        func handles(timeout: Bool) -> Bool {
+            switch matcher {
+            case .timeout: return timeout
+            case .eof: return !timeout
+            case .defaultCase: return true
+            default: return false
+            }
+        }
     }
 
     func expect(_ own: [ExpectBranch], timeout timeoutExpression: Expression?, at location: SourceLocation) async throws {
@@ -31,7 +41,7 @@ extension Interpreter {
         for branch in expectBefore + own + expectAfter {
             candidates.append(try await candidate(for: branch))
         }
-        guard session.isConnected || candidates.contains(where: { if case .eof = $0.matcher { return true }; if case .defaultCase = $0.matcher { return true }; return false }) || buffer.unconsumedCount > 0 else {
+        guard session.isConnected || candidates.contains(where: { $0.handles(timeout: false) }) || buffer.unconsumedCount > 0 else {
             throw ScriptError(location, "expect without a connection (use 'connect' first)", exitCode: ExitCode.connection)
         }
         var deadline = timeout < 0 ? nil : Clock.now + timeout
@@ -76,31 +86,23 @@ extension Interpreter {
                 logFile?.write(String(decoding: bytes, as: UTF8.self))
             case .packet(let packet):
                 if packet.kind == .event { pendingEvents.append(packet) }
-            case .timeout:
+            case .timeout, .eof:
+                // Like Expect's expect_out(buffer): what was left unconsumed.
                 assign("before", .string(String(decoding: buffer.unconsumed, as: UTF8.self)))
-                if let index = candidates.firstIndex(where: { if case .timeout = $0.matcher { return true }; if case .defaultCase = $0.matcher { return true }; return false }) {
+                let isTimeout: Bool
+                if case .timeout = input { isTimeout = true } else { isTimeout = false }
+                if let index = candidates.firstIndex(where: { $0.handles(timeout: isTimeout) }) {
                     if try await runBranch(candidates[index].branch) {
                         deadline = timeout < 0 ? nil : Clock.now + timeout
                         continue
                     }
                     return
                 }
-                throw ScriptError(location,
-                    "expect timed out after \(Value.format(timeout))s waiting for \(patternList(candidates)); last received: \(lastReceived())",
-                    exitCode: ExitCode.timeout)
-            case .eof(let reason):
-                // Like Expect's expect_out(buffer) at eof: what was left unconsumed.
-                assign("before", .string(String(decoding: buffer.unconsumed, as: UTF8.self)))
-                if let index = candidates.firstIndex(where: { if case .eof = $0.matcher { return true }; if case .defaultCase = $0.matcher { return true }; return false }) {
-                    if try await runBranch(candidates[index].branch) {
-                        deadline = timeout < 0 ? nil : Clock.now + timeout
-                        continue
-                    }
-                    return
+                let waitingFor = "waiting for \(patternList(candidates)); last received: \(lastReceived())"
+                if case .eof(let reason) = input {
+                    throw ScriptError(location, "expect reached eof (\(reason)) \(waitingFor)", exitCode: ExitCode.connection)
                 }
-                throw ScriptError(location,
-                    "expect reached eof (\(reason)) waiting for \(patternList(candidates)); last received: \(lastReceived())",
-                    exitCode: ExitCode.connection)
+                throw ScriptError(location, "expect timed out after \(Value.format(timeout))s \(waitingFor)", exitCode: ExitCode.timeout)
             }
         }
     }
@@ -210,27 +212,9 @@ extension Interpreter {
         return "\"\(Self.escape(Array(tail)))\""
     }
 
-    /// Bytes as a C-like string literal: `\r`, `\n`, `\t`, `\"`, `\\`, `\xHH`.
+    /// Bytes as a C-like string literal (`\r`, `\n`, `\"`, `\xHH`), secrets masked.
     static func escape(_ bytes: [UInt8]) -> String {
-        var text = ""
-        let decoded = String(decoding: bytes, as: UTF8.self)
-        for scalar in decoded.unicodeScalars {
-            switch scalar {
-            case "\r": text += "\\r"
-            case "\n": text += "\\n"
-            case "\t": text += "\\t"
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\x" + (hex.count < 2 ? "0" + hex : hex)
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return SecretMasking.masked(text)
+        SecretMasking.masked(VisibleText.escaped(String(decoding: bytes, as: UTF8.self), quotes: true))
     }
 
     static func describe(_ error: SessionError) -> String {

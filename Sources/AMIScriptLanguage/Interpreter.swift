@@ -138,13 +138,7 @@ public final class Interpreter {
             if let orElse { try await execute(orElse) }
         case let .whileLoop(condition, body, _):
             while try await evaluate(condition).isTrue {
-                do {
-                    try await execute(body)
-                } catch ControlFlow.breakLoop {
-                    break
-                } catch ControlFlow.continueLoop {
-                    continue
-                }
+                if try await !runLoopBody(body) { break }
             }
         case let .forLoop(name, sequence, body, location):
             let items: [Value]
@@ -156,13 +150,7 @@ public final class Interpreter {
             }
             for item in items {
                 assign(name, item)
-                do {
-                    try await execute(body)
-                } catch ControlFlow.breakLoop {
-                    break
-                } catch ControlFlow.continueLoop {
-                    continue
-                }
+                if try await !runLoopBody(body) { break }
             }
         case .breakLoop:
             throw ControlFlow.breakLoop
@@ -198,6 +186,18 @@ public final class Interpreter {
         case let .expression(expression, _):
             _ = try await evaluate(expression)
         }
+    }
+
+    /// One turn of a loop; false when it ended with `break`.
+    private func runLoopBody(_ body: [Statement]) async throws -> Bool {
+        do {
+            try await execute(body)
+        } catch ControlFlow.breakLoop {
+            return false
+        } catch ControlFlow.continueLoop {
+            return true
+        }
+        return true
     }
 
     func write(_ text: String) {

@@ -1,3 +1,4 @@
+import AMIProtocol
 /// Turns script text into tokens, on demand: the parser says when a `/` may start a
 /// regex literal and when a bare word (an action header value, a host name) is wanted,
 /// because the same characters mean different things there.
@@ -168,7 +169,7 @@ struct Lexer {
                 while let d = chars.first, d != "]" { inside.append(d); chars.removeFirst() }
                 guard chars.first == "]" else { throw Diagnostic(location, "'${\(text)}': '[' without ']'") }
                 chars.removeFirst()
-                if let number = Int(inside.trimmingCharacters(in: " ")) {
+                if let number = Int(VisibleText.trimming(inside, " ")) {
                     accesses.append(.index(number))
                 } else if inside.hasPrefix("$"), inside.count > 1 {
                     accesses.append(.indexVariable(String(inside.dropFirst())))
@@ -339,16 +340,6 @@ struct Lexer {
     }
 
     var currentNesting: Int { nesting }
-}
-
-extension StringProtocol {
-    func trimmingCharacters(in set: String) -> String {
-        let blanks = Set(set)
-        var slice = Substring(self)
-        while let first = slice.first, blanks.contains(first) { slice = slice.dropFirst() }
-        while let last = slice.last, blanks.contains(last) { slice = slice.dropLast() }
-        return String(slice)
-    }
 }
 
 extension Lexer {

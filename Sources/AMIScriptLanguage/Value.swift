@@ -1,3 +1,4 @@
+import AMIProtocol
 /// A value of the language: string, number, boolean, list, map, nil.
 public enum Value: Sendable, Hashable, CustomStringConvertible {
     case string(String)
@@ -35,7 +36,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .number(let number): return number
         case .string(let text):
-            let trimmed = text.trimmingCharacters(in: " \t")
+            let trimmed = VisibleText.trimming(text, " \t")
             guard !trimmed.isEmpty, trimmed.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" || $0 == "e" || $0 == "E" }) else { return nil }
             return Double(trimmed)
         case .bool(let flag): return flag ? 1 : 0

@@ -153,22 +153,6 @@ final class WireTracer: Sendable {
         for name in ["secret:", "key:"] where lower.hasPrefix(name) {
             masked = String(line.prefix(name.count)) + " ********" + (line.hasSuffix("\r\n") ? "\r\n" : line.hasSuffix("\n") ? "\n" : "")
         }
-        var text = ""
-        for scalar in masked.unicodeScalars {
-            switch scalar {
-            case "\r": text += "\\r"
-            case "\n": text += "\\n"
-            case "\t": text += "\\t"
-            case "\\": text += "\\\\"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\x" + (hex.count < 2 ? "0" + hex : hex)
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return text
+        return VisibleText.escaped(masked, quotes: false)
     }
 }

@@ -1,3 +1,4 @@
+import AMIProtocol
 /// The users of a simulated manager, read from a file in manager.conf syntax:
 ///
 /// ```
@@ -80,7 +81,7 @@ public struct ManagerConfiguration: Sendable, Hashable {
             let lineNumber = index + 1
             var line = Substring(rawLine)
             if let semicolon = line.firstIndex(of: ";") { line = line[..<semicolon] }
-            let trimmed = line.trimmingCharacters(in: " \t\r")
+            let trimmed = VisibleText.trimming(line, " \t\r")
             if trimmed.isEmpty { continue }
             if trimmed.hasPrefix("[") {
                 guard let close = trimmed.firstIndex(of: "]") else {
@@ -95,8 +96,8 @@ public struct ManagerConfiguration: Sendable, Hashable {
             guard let equals = trimmed.firstIndex(of: "=") else {
                 throw ParseError(line: lineNumber, message: "expected 'name = value'")
             }
-            let key = trimmed[..<equals].trimmingCharacters(in: " \t>").lowercased()
-            let value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: " \t>")
+            let key = VisibleText.trimming(trimmed[..<equals], " \t>").lowercased()
+            let value = VisibleText.trimming(trimmed[trimmed.index(after: equals)...], " \t>")
             if inGeneral {
                 if key == "authtimeout", let seconds = Double(value) { authTimeout = seconds }
                 continue

@@ -186,7 +186,7 @@ final class ManagerSession {
     /// manager.c's set_eventmask: on/yes/true → all, off/no/false → none, or a class list.
     static func eventMask(_ value: String?) -> Privilege? {
         guard let value else { return nil }
-        switch value.lowercased().trimmingCharacters(in: " ") {
+        switch VisibleText.trimming(value.lowercased(), " ") {
         case "on", "yes", "true", "1": return .all
         case "off", "no", "false", "0": return []
         default: return Privilege(list: value)

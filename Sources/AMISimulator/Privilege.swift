@@ -1,3 +1,4 @@
+import AMIProtocol
 /// Asterisk's manager privilege classes (`read =` / `write =` in manager.conf, the
 /// `Privilege:` header of events, the `Priv:` column of ListCommands).
 public struct Privilege: OptionSet, Sendable, Hashable {
@@ -38,7 +39,7 @@ public struct Privilege: OptionSet, Sendable, Hashable {
     public init(list: String) {
         var result: Privilege = []
         for word in list.split(separator: ",") {
-            let name = word.trimmingCharacters(in: " \t").lowercased()
+            let name = VisibleText.trimming(word, " \t").lowercased()
             if name == "all" {
                 result = .all
             } else if let match = Privilege.named.first(where: { $0.0 == name }) {
@@ -53,15 +54,5 @@ public struct Privilege: OptionSet, Sendable, Hashable {
         if isEmpty { return "<none>" }
         let names = Privilege.named.filter { contains($0.1) }.map(\.0)
         return (names + ["all"]).joined(separator: ",")
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters(in set: String) -> String {
-        let blanks = Set(set)
-        var slice = Substring(self)
-        while let first = slice.first, blanks.contains(first) { slice = slice.dropFirst() }
-        while let last = slice.last, blanks.contains(last) { slice = slice.dropLast() }
-        return String(slice)
     }
 }

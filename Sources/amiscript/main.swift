@@ -1,3 +1,4 @@
+import AMIProtocol
 import AMIClient
 import AMIScriptLanguage
 import AMIScriptSession
@@ -190,15 +191,6 @@ final class TerminalOutput: ScriptOutput {
         var bytes: [UInt8] = []
         var byte: UInt8 = 0
         while read(descriptor, &byte, 1) == 1, byte != 0x0A { bytes.append(byte) }
-        return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: "\r")
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters(in set: String) -> String {
-        let blanks = Set(set)
-        var slice = Substring(self)
-        while let last = slice.last, blanks.contains(last) { slice = slice.dropLast() }
-        return String(slice)
+        return VisibleText.trimming(String(decoding: bytes, as: UTF8.self), "\r")
     }
 }
