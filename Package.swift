@@ -71,6 +71,17 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // libedit from Debian's libedit-dev: the REPL's line editor.
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        // The interactive REPL: libedit line editing, raw packets, action shorthand, events.
+        .target(
+            name: "AMIScriptREPL",
+            dependencies: [
+                "CEditLine",
+                "AMIScriptLanguage",
+                "AMIProtocol",
+            ]
+        ),
         // What both command lines need: unbuffered standard streams, file reading.
         .target(name: "CommandLineSupport"),
         .executableTarget(
@@ -87,6 +98,7 @@ let package = Package(
             dependencies: [
                 "AMIScriptLanguage",
                 "AMIScriptSession",
+                "AMIScriptREPL",
                 "AMIClient",
                 "CommandLineSupport",
                 "AMISimulator",

@@ -87,6 +87,7 @@ extension Interpreter {
             return
         }
         loggedIn = true
+        loginUser = username
     }
 
     private func loginFailed(_ user: String, _ message: String, orElse: [Statement]?, at location: SourceLocation) async throws {
@@ -139,6 +140,8 @@ extension Interpreter {
             let outcome = try await session.action(name, headers: headers, timeout: timeout < 0 ? nil : timeout)
             for range in outcome.consumedRanges { buffer.leaveOut(range) }
             return outcome
+        } catch SessionError.interrupted {
+            throw ScriptError(location, "interrupted", exitCode: ExitCode.interrupted)
         } catch SessionError.timedOut {
             throw ScriptError(location, "action \(name) timed out after \(Value.format(timeout))s waiting for its response; last received: \"\(Self.escape(Array(buffer.recentTail.suffix(120))))\"",
                               exitCode: ExitCode.timeout)
@@ -149,6 +152,7 @@ extension Interpreter {
     }
 
     private func bind(_ outcome: ActionOutcome) {
+        lastOutcome = outcome
         assign("response", Self.map(of: outcome.response))
         assign("events", .list(outcome.events.map(Self.map(of:))))
     }

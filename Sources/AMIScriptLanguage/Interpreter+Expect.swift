@@ -76,6 +76,8 @@ extension Interpreter {
             } else {
                 do {
                     input = try await session.receive(timeout: wait)
+                } catch SessionError.interrupted {
+                    throw ScriptError(location, "interrupted", exitCode: ExitCode.interrupted)
                 } catch {
                     input = .eof(Self.describe(error))
                 }
@@ -221,6 +223,7 @@ extension Interpreter {
         switch error {
         case .connectFailed(let reason), .closed(let reason), .timedOut(let reason), .invalidAction(let reason): return reason
         case .notConnected: return "not connected"
+        case .interrupted: return "interrupted"
         }
     }
 

@@ -31,6 +31,9 @@ public final class Interpreter {
     var buffer = ExpectBuffer(maxBytes: 1 << 20)
     var pendingEvents: [AMIPacket] = []
     var loggedIn = false
+    var lastOutcome: ActionOutcome?
+    /// Who logged in, for a REPL prompt.
+    public internal(set) var loginUser: String?
     var logUser = false
     var logFile: LogFile?
     var callDepth = 0
@@ -59,6 +62,8 @@ public final class Interpreter {
             return (error.exitCode, error)
         } catch ControlFlow.exit(let code) {
             return (code, nil)
+        } catch is CancellationError {
+            return (ExitCode.interrupted, ScriptError(SourceLocation(file: configuration.scriptName, line: 0, column: 0), "interrupted"))
         } catch {
             return (ExitCode.runtimeError, ScriptError(SourceLocation(file: configuration.scriptName, line: 0, column: 0), "\(error)"))
         }

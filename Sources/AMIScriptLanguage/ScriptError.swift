@@ -19,6 +19,8 @@ public enum ExitCode {
     public static let connection: Int32 = 69
     public static let loginFailed: Int32 = 77
     public static let timeout: Int32 = 124
+    /// Ctrl-C (128 + SIGINT), as shells report it.
+    public static let interrupted: Int32 = 130
 }
 
 /// Non-local exits of the interpreter, carried as Swift errors.

@@ -16,6 +16,8 @@ public protocol ScriptSession: AnyObject {
     /// Closes the connection (after Logoff when `logoff`).
     func close(logoff: Bool, timeout: Double) async
     var isConnected: Bool { get }
+    /// `HOST:PORT` of the connection, for a prompt; nil when not connected.
+    var peer: String? { get }
 }
 
 public enum SessionInput: Sendable {
@@ -52,4 +54,6 @@ public enum SessionError: Error, Sendable, Hashable {
     /// The action could not be encoded (a line break in a value...).
     case invalidAction(String)
     case notConnected
+    /// The user interrupted the wait (Ctrl-C in the REPL).
+    case interrupted
 }

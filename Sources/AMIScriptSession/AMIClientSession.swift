@@ -21,6 +21,8 @@ public final class AMIClientSession: ScriptSession {
     /// before going is still to be read, and the end then comes as eof.
     public var isConnected: Bool { connection != nil }
 
+    public var peer: String? { connection.map { "\($0.host):\($0.port)" } }
+
     public func connect(host: String, port: Int, tls: Bool, timeout: Double) async throws(SessionError) -> String? {
         let seconds = timeout > 0 ? timeout : 10
         var configuration = AMIConnection.Configuration(
@@ -66,7 +68,7 @@ public final class AMIClientSession: ScriptSession {
             } catch AMIClientError.connectionEnded(let end, _) {
                 return .eof("\(end)")
             } catch is CancellationError {
-                throw SessionError.closed("interrupted")
+                throw SessionError.interrupted
             } catch {
                 return .eof("\(error)")
             }
@@ -78,6 +80,8 @@ public final class AMIClientSession: ScriptSession {
         do {
             let result = try await connection.perform(AMIAction(name, headers), timeout: timeout.map { .nanoseconds(Int64($0 * 1e9)) })
             return ActionOutcome(response: result.response, events: result.events, consumedRanges: result.packets.map(\.streamRange))
+        } catch is CancellationError {
+            throw SessionError.interrupted
         } catch AMIClientError.timedOut {
             throw SessionError.timedOut("no response to \(name)")
         } catch AMIClientError.encoding(let error) {

@@ -14,7 +14,7 @@ struct CommandLineInterface {
         ["core", "show", "version"], ["core", "show", "uptime"], ["core", "show", "channels"],
         ["core", "show", "calls"], ["core", "show", "settings"], ["core", "waitfullybooted"],
         ["voicemail", "show", "users"], ["database", "show"], ["database", "put"], ["database", "get"],
-        ["manager", "show", "commands"], ["manager", "show", "connected"],
+        ["manager", "show", "commands"], ["manager", "show", "connected"], ["manager", "show", "command", "x"],
     ]
 
     func run(_ commandLine: String) -> Result {
@@ -51,6 +51,14 @@ struct CommandLineInterface {
             for entry in ActionCatalog.entries {
                 lines.append("  " + entry.name.padding(toLength: 33) + entry.synopsis)
             }
+            return Result(succeeded: true, lines: lines)
+        case let words where words.count == 4 && words[0] == "manager" && words[1] == "show" && words[2] == "command":
+            guard let entry = ActionCatalog.entry(named: words[3]) else {
+                return Result(succeeded: true, lines: ["No manager action by that name registered."])
+            }
+            var lines = ["[Synopsis]", entry.synopsis, "", "[Syntax]", "Action: \(entry.name)", "[ActionID:] <value>"]
+            lines += entry.headers.map { "\($0): <value>" }
+            lines += ["", "[Privilege]", entry.privilege.headerValue]
             return Result(succeeded: true, lines: lines)
         default:
             let suggestion = Self.bestPrefix(of: words)

@@ -1,6 +1,7 @@
 import AMIProtocol
 import AMIClient
 import AMIScriptLanguage
+import AMIScriptREPL
 import AMIScriptSession
 import AMISimulator
 import ArgumentParser
@@ -111,8 +112,7 @@ struct ScriptRunner {
             name = "-"
             text = StandardStreams.readStandardInput() ?? ""
         } else {
-            StandardStreams.writeError("amiscript: no script given (amiscript FILE, amiscript -e CODE); the interactive REPL is not available yet\n")
-            return ExitCode.usage
+            return await runREPL()
         }
         let source = SourceFile(name: name, text: text)
         let (script, diagnostics) = Parser.parse(source)
@@ -124,26 +124,9 @@ struct ScriptRunner {
         }
         if options.check { return ExitCode.success }
 
-        var environment = Self.processEnvironment()
-        var simulator: AMISimulatorServer?
-        if options.sim {
-            do {
-                let server = try await AMISimulatorServer.start(SimulatorOptions())
-                environment["AMI_HOST"] = server.host
-                environment["AMI_PORT"] = String(server.port)
-                simulator = server
-            } catch {
-                StandardStreams.writeError("amiscript: cannot start the simulator: \(error)\n")
-                return ExitCode.connection
-            }
-        }
-        var traceSink: (@Sendable (String) -> Void)?
-        if options.trace { traceSink = { line in StandardStreams.writeError(line) } }
-        // AMI_TLS_VERIFY=0 accepts any certificate (a self-signed test server);
-        // AMI_TLS_CA=FILE trusts the PEM certificates in FILE.
-        let tls = AMITLSOptions(verifyCertificate: environment["AMI_TLS_VERIFY"] != "0",
-                                trustedCertificatesFile: environment["AMI_TLS_CA"])
-        let session = AMIClientSession(trace: traceSink, tls: tls)
+        let (prepared, simulator) = await prepareEnvironment()
+        guard let environment = prepared else { return ExitCode.connection }
+        let session = AMIClientSession(trace: traceSink(), tls: Self.tlsOptions(environment))
         let interpreter = Interpreter(
             configuration: Interpreter.Configuration(scriptName: name, arguments: arguments, environment: environment,
                                                      timeout: options.timeout),
@@ -153,6 +136,48 @@ struct ScriptRunner {
         if let error { StandardStreams.writeError(error.diagnostic.rendered(in: source)) }
         await simulator?.stop()
         return code
+    }
+
+    /// No script and a terminal on stdin: the interactive REPL.
+    private func runREPL() async -> Int32 {
+        let (environment, simulator) = await prepareEnvironment()
+        guard let environment else { return ExitCode.connection }
+        let session = AMIClientSession(trace: traceSink(), tls: Self.tlsOptions(environment))
+        let interpreter = Interpreter(
+            configuration: Interpreter.Configuration(scriptName: "repl", arguments: [], environment: environment,
+                                                     timeout: options.timeout),
+            session: session, output: TerminalOutput())
+        let code = await REPL(interpreter: interpreter, environment: environment).run()
+        await simulator?.stop()
+        return code
+    }
+
+    /// The process environment, with AMI_HOST/AMI_PORT of the simulator under --sim
+    /// (nil environment: the simulator could not start).
+    private func prepareEnvironment() async -> ([String: String]?, AMISimulatorServer?) {
+        var environment = Self.processEnvironment()
+        guard options.sim else { return (environment, nil) }
+        do {
+            let server = try await AMISimulatorServer.start(SimulatorOptions())
+            environment["AMI_HOST"] = server.host
+            environment["AMI_PORT"] = String(server.port)
+            return (environment, server)
+        } catch {
+            StandardStreams.writeError("amiscript: cannot start the simulator: \(error)\n")
+            return (nil, nil)
+        }
+    }
+
+    private func traceSink() -> (@Sendable (String) -> Void)? {
+        guard options.trace else { return nil }
+        return { line in StandardStreams.writeError(line) }
+    }
+
+    /// AMI_TLS_VERIFY=0 accepts any certificate (a self-signed test server);
+    /// AMI_TLS_CA=FILE trusts the PEM certificates in FILE.
+    static func tlsOptions(_ environment: [String: String]) -> AMITLSOptions {
+        AMITLSOptions(verifyCertificate: environment["AMI_TLS_VERIFY"] != "0",
+                      trustedCertificatesFile: environment["AMI_TLS_CA"])
     }
 
     static func processEnvironment() -> [String: String] {

@@ -14,6 +14,7 @@ final class FakeSession: ScriptSession {
     var receiveCalls = 0
 
     var isConnected: Bool { connected }
+    var peer: String? { connected ? "fake:5038" : nil }
 
     func connect(host: String, port: Int, tls: Bool, timeout: Double) async throws(SessionError) -> String? {
         connected = true

@@ -1,0 +1,108 @@
+import AMIProtocol
+
+/// What a REPL needs beyond running statements: outcomes it can tell apart, variables
+/// for completion, the connection for the prompt, and what arrives while the user types.
+extension Interpreter {
+    public enum Outcome: Sendable {
+        case finished
+        case exited(Int32)
+        case failed(ScriptError)
+    }
+
+    /// Runs statements, keeping every variable, proc and the connection for the next call.
+    public func runInteractive(_ statements: [Statement]) async -> Outcome {
+        do {
+            try await execute(statements)
+            return .finished
+        } catch let error as ScriptError {
+            return .failed(error)
+        } catch ControlFlow.exit(let code) {
+            return .exited(code)
+        } catch ControlFlow.breakLoop, ControlFlow.continueLoop, ControlFlow.expContinue {
+            return .finished
+        } catch ControlFlow.returnValue {
+            return .finished
+        } catch {
+            let location = SourceLocation(file: configuration.scriptName, line: 1, column: 1)
+            return .failed(ScriptError(location, error is CancellationError ? "interrupted" : "\(error)",
+                                       exitCode: error is CancellationError ? ExitCode.interrupted : ExitCode.runtimeError))
+        }
+    }
+
+    public func value(of name: String) -> Value? {
+        lookup(name)
+    }
+
+    public var procNames: [String] { procs.keys.sorted() }
+
+    /// `admin@127.0.0.1:5038` once logged in, `127.0.0.1:5038` when only connected, nil
+    /// without a connection.
+    public var connectionLabel: String? {
+        guard session.isConnected, let peer = session.peer else { return nil }
+        if loggedIn, let loginUser { return "\(loginUser)@\(peer)" }
+        return peer
+    }
+
+    public struct IdleInput: Sendable {
+        /// Packets that arrived: events, and responses nobody waited for.
+        public var packets: [AMIPacket] = []
+        /// Set when the connection ended meanwhile (its reason).
+        public var ended: String?
+    }
+
+    /// Takes what arrived while nothing was running, without waiting: the text joins the
+    /// expect buffer (a later `expect` still sees it), the packets are returned for display.
+    public func pollIdle() async -> IdleInput {
+        var result = IdleInput()
+        guard session.isConnected else { return result }
+        while true {
+            let input: SessionInput
+            do {
+                input = try await session.receive(timeout: 0)
+            } catch {
+                return result
+            }
+            switch input {
+            case .text(let bytes, let offset):
+                buffer.ingest(bytes, offset: offset)
+                dropConsumedEvents()
+            case .packet(let packet):
+                if packet.kind == .event { pendingEvents.append(packet) }
+                result.packets.append(packet)
+            case .timeout:
+                return result
+            case .eof(let reason):
+                result.ended = reason
+                await session.close(logoff: false, timeout: 0)
+                loggedIn = false
+                return result
+            }
+        }
+    }
+
+    /// An action for the REPL's own needs (ListCommands for completion, help): nothing is
+    /// bound, and a failure is just nil.
+    public func silentAction(_ name: String, _ headers: [AMIHeader]) async -> ActionOutcome? {
+        guard session.isConnected else { return nil }
+        let location = SourceLocation(file: configuration.scriptName, line: 1, column: 1)
+        return try? await perform(name, headers, at: location)
+    }
+
+    /// The answer to the last action (`action`, `command`, `login`, a raw packet).
+    public var lastActionOutcome: ActionOutcome? { lastOutcome }
+
+    /// Sends an action typed as a raw packet (its headers as given) and binds `$response`
+    /// and `$events` as `action` does; a successful Login counts as logging in.
+    public func interactiveAction(_ name: String, _ headers: [AMIHeader], at location: SourceLocation) async throws -> ActionOutcome {
+        let outcome = try await perform(name, headers, at: location)
+        assign("response", Self.map(of: outcome.response))
+        assign("events", .list(outcome.events.map(Self.map(of:))))
+        lastOutcome = outcome
+        if AMIHeader.namesEqual(name, "Login"), !outcome.response.isError {
+            loggedIn = true
+            loginUser = headers.first { $0.hasName("Username") }?.value
+        }
+        if AMIHeader.namesEqual(name, "Logoff") { loggedIn = false }
+        return outcome
+    }
+}

@@ -1,0 +1,362 @@
+import AMIProtocol
+import AMIScriptLanguage
+import Dispatch
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The interactive REPL: the interpreter of scripts, one input at a time, on a libedit
+/// line; raw packets as in a telnet session; `Action Header=value` shorthand; events
+/// shown above the prompt while the user types.
+public final class REPL {
+    private let interpreter: Interpreter
+    private let history: HistoryFile
+    private var editor: LineEditor!
+    private var assembler = InputAssembler()
+    private var serverActions: [String] = []
+    private var actionsFetchedFor: String?
+    private var showEvents = true
+    private var eventFilter: [String] = []
+    private let signals = SignalState()
+    private var signalSource: DispatchSourceSignal?
+    private var exitCode: Int32?
+
+    public init(interpreter: Interpreter, environment: [String: String]) {
+        self.interpreter = interpreter
+        self.history = HistoryFile(path: HistoryFile.defaultPath(environment: environment))
+    }
+
+    private var prompt: String {
+        if !assembler.isEmpty { return "...> " }
+        if let label = interpreter.connectionLabel { return "ami \(label)> " }
+        return "ami> "
+    }
+
+    /// Runs until Ctrl-D or `exit`; returns the exit code (0, or `exit`'s).
+    public func run() async -> Int32 {
+        editor = LineEditor { [unowned self] line, word in self.completions(line: line, word: word) }
+        history.load()
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        let signals = self.signals
+        source.setEventHandler { signals.interrupt() }
+        source.resume()
+        signalSource = source
+        write("amiscript \(Self.version) — statements, raw packets (Action: Ping + empty line), or shorthand (Ping). "
+              + "help for more; Ctrl-D quits.\n")
+        editor.start(prompt: prompt)
+        while exitCode == nil {
+            if signals.takeInterruptAtPrompt() {
+                assembler.reset()
+                editor.discardLine()
+                editor.start(prompt: prompt)
+            }
+            if waitForTerminal(milliseconds: 50) {
+                if let typed = editor.readAvailable() {
+                    guard let line = typed else { break }  // Ctrl-D
+                    history.record(line)
+                    if let unit = assembler.add(line) { await run(unit) }
+                    if exitCode == nil { editor.start(prompt: prompt) }
+                    continue
+                }
+            }
+            await showArrivals()
+        }
+        editor.stop()
+        if exitCode == nil { write("\n") }
+        await interpreter.finish()
+        source.cancel()
+        return exitCode ?? 0
+    }
+
+    static let version = "0.3.0"
+
+    private func waitForTerminal(milliseconds: Int32) -> Bool {
+        var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, milliseconds) > 0
+    }
+
+    // MARK: Running input
+
+    private func run(_ unit: InputAssembler.Unit) async {
+        switch unit {
+        case .packet(let lines):
+            await runPacket(lines)
+        case .code(let text):
+            if await runCommand(text) { return }
+            if let shorthand = Self.shorthand(text) {
+                await runCode(shorthand, source: text, showResult: true)
+            } else {
+                await runCode(text, source: text, showResult: false)
+            }
+        }
+        await refreshActionNames()
+    }
+
+    /// `Ping`, `MailboxCount Mailbox=123@default`: an action name first (capitalized, not
+    /// a statement, not a header line) makes the line an `action`.
+    static func shorthand(_ text: String) -> String? {
+        guard !text.contains("\n"), let first = text.split(separator: " ").first,
+              let initial = first.first, initial.isUppercase,
+              first.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+        return "action \(text) else { }"
+    }
+
+    private func runCode(_ text: String, source sourceText: String, showResult: Bool) async {
+        let source = SourceFile(name: "repl", text: text)
+        let (script, diagnostics) = Parser.parse(source)
+        if !diagnostics.isEmpty {
+            let shown = SourceFile(name: "repl", text: sourceText)
+            for diagnostic in diagnostics { write(diagnostic.rendered(in: shown)) }
+            return
+        }
+        let statements = script.statements
+        let before = interpreter.lastActionOutcome?.response.streamRange
+        let box = InterpreterBox(interpreter: interpreter)
+        let outcome = await interruptible { await box.interpreter.runInteractive(statements) }
+        switch outcome {
+        case .finished:
+            if showResult, let result = interpreter.lastActionOutcome, result.response.streamRange != before || before == nil {
+                write(ResponseFormatter.result(response: result.response, events: result.events))
+            }
+        case .exited(let code):
+            exitCode = code
+        case .failed(let error):
+            if error.exitCode == ExitCode.interrupted {
+                write("interrupted\n")
+            } else {
+                write(error.diagnostic.rendered(in: SourceFile(name: "repl", text: sourceText)))
+            }
+        }
+    }
+
+    /// A raw packet: with an `Action:` header it is sent as that action (its response
+    /// printed); without, its text is sent as it is.
+    private func runPacket(_ lines: [String]) async {
+        var headers: [AMIHeader] = []
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let value = line[line.index(after: colon)...].drop(while: { $0 == " " || $0 == "\t" })
+            headers.append(AMIHeader(String(line[..<colon]), String(value)))
+        }
+        let interpreter = self.interpreter
+        guard interpreter.connectionLabel != nil else {
+            write("not connected: type 'connect' (or 'connect HOST PORT') first\n")
+            return
+        }
+        guard let action = headers.first(where: { $0.hasName("Action") }) else {
+            let text = lines.joined(separator: "\r\n") + "\r\n\r\n"
+            let location = SourceLocation(file: "repl", line: 1, column: 1)
+            let statement = Statement.send(.literal(.string(text), location), raw: true, location)
+            _ = await interpreter.runInteractive([statement])
+            return
+        }
+        let headerList = headers.filter { !$0.hasName("Action") }
+        let box = InterpreterBox(interpreter: interpreter)
+        let result: Result<ActionOutcome, ScriptError> = await interruptible {
+            do {
+                return .success(try await box.interpreter.interactiveAction(action.value, headerList, at: SourceLocation(file: "repl", line: 1, column: 1)))
+            } catch let error as ScriptError {
+                return .failure(error)
+            } catch {
+                return .failure(ScriptError(SourceLocation(file: "repl", line: 1, column: 1), "\(error)"))
+            }
+        }
+        switch result {
+        case .success(let outcome):
+            write(ResponseFormatter.result(response: outcome.response, events: outcome.events))
+        case .failure(let error):
+            write(error.exitCode == ExitCode.interrupted ? "interrupted\n" : "error: \(error.diagnostic.message)\n")
+        }
+    }
+
+    /// Runs work in a task that Ctrl-C cancels.
+    private func interruptible<T: Sendable>(_ work: @escaping @Sendable () async -> T) async -> T {
+        let task = Task { await work() }
+        signals.running(task)
+        let value = await task.value
+        signals.finished()
+        return value
+    }
+
+    // MARK: REPL commands
+
+    /// `help`, `help ACTION`, `events ...`: true when the input was one of them.
+    private func runCommand(_ text: String) async -> Bool {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard let first = words.first else { return true }
+        switch first {
+        case "help":
+            if words.count == 1 {
+                write(Self.helpText)
+            } else {
+                await help(action: words[1])
+            }
+            return true
+        case "events":
+            if words.count == 1 {
+                let filter = eventFilter.isEmpty ? "all events" : eventFilter.joined(separator: ", ")
+                write("events are \(showEvents ? "shown" : "hidden") (\(filter))\n")
+            } else if words[1] == "on" {
+                showEvents = true
+                eventFilter = []
+            } else if words[1] == "off" {
+                showEvents = false
+            } else {
+                showEvents = true
+                eventFilter = Array(words.dropFirst())
+            }
+            return true
+        default:
+            return false
+        }
+    }
+
+    static let helpText = """
+        Statements (see docs/language.md): set print send_user send_error connect send expect
+          expect_before expect_after exp_continue login action command close if/elif/else
+          while for break continue proc return sleep exit log_user log_file
+        Raw packet:  Action: MailboxCount      (header lines, then an empty line sends it)
+                     Mailbox: 123@default
+        Shorthand:   Ping   /   MailboxCount Mailbox=123@default   (an action; its response is shown)
+        REPL:        help ACTION          the action's synopsis and headers
+                     events on|off        show or hide events that arrive while you type
+                     events NAME...       show only these events
+        Keys:        Tab completes; Ctrl-C abandons a waiting expect/action or the typed line;
+                     Ctrl-D logs off and quits. History: ~/.amiscript_history (AMISCRIPT_HISTORY).
+
+        """
+
+    private func help(action name: String) async {
+        if let outcome = await interpreter.silentAction("Command", [AMIHeader("Command", "manager show command \(name)")]),
+           !outcome.response.isError {
+            let text = outcome.response.commandOutput.joined(separator: "\n")
+            if !text.isEmpty, !text.hasPrefix("No manager action") {
+                write(text + "\n")
+                return
+            }
+        }
+        guard let known = KnownActions.action(named: name) else {
+            write("no help for '\(name)' (connect and log in to ask the server)\n")
+            return
+        }
+        var text = "[Synopsis]\n\(known.synopsis)\n\n[Syntax]\nAction: \(known.name)\n[ActionID:] <value>\n"
+        text += known.headers.map { "\($0): <value>\n" }.joined()
+        write(text)
+    }
+
+    // MARK: Arrivals
+
+    /// Prints the events (and stray responses) that arrived, above the prompt.
+    private func showArrivals() async {
+        let idle = await interpreter.pollIdle()
+        var text = ""
+        for packet in idle.packets where showEvents {
+            if let name = packet.eventName, !eventFilter.isEmpty,
+               !eventFilter.contains(where: { AMIHeader.namesEqual($0, name) }) { continue }
+            text += ResponseFormatter.block(packet) + "\n"
+        }
+        if let reason = idle.ended {
+            text += "connection closed: \(reason)\n"
+            actionsFetchedFor = nil
+        }
+        guard !text.isEmpty else { return }
+        editor.printAbove(text)
+        if idle.ended != nil { editor.start(prompt: prompt) }
+    }
+
+    /// After a login, the server's own action list feeds completion.
+    private func refreshActionNames() async {
+        guard let label = interpreter.connectionLabel, label.contains("@"), actionsFetchedFor != label else { return }
+        actionsFetchedFor = label
+        guard let outcome = await interpreter.silentAction("ListCommands", []), !outcome.response.isError else { return }
+        serverActions = outcome.response.headers.map(\.name)
+            .filter { !["response", "actionid", "message"].contains($0.lowercased()) }
+    }
+
+    // MARK: Completion
+
+    func completions(line: String, word: String) -> [String] {
+        let actions = serverActions.isEmpty ? KnownActions.all.map(\.name) : serverActions
+        if word.hasPrefix("$") {
+            let names = interpreter.variableNames + ["response", "events", "event", "output", "banner", "before"]
+            return Array(Set(names)).sorted().map { "$" + $0 }.filter { $0.hasPrefix(word) }
+        }
+        let before = line.trimmingBlanks
+        if before.isEmpty {
+            let words = LanguageWords.statements + LanguageWords.replCommands + actions + interpreter.procNames.map { $0 + "(" }
+            return words.filter { $0.lowercased().hasPrefix(word.lowercased()) }.sorted()
+        }
+        let first = before.split(separator: " ").first.map(String.init) ?? ""
+        var actionName: String?
+        if first == "action" {
+            actionName = before.split(separator: " ").dropFirst().first.map(String.init)
+            if actionName == nil {
+                return actions.filter { $0.lowercased().hasPrefix(word.lowercased()) }.sorted()
+            }
+        } else if first == "help" {
+            return actions.filter { $0.lowercased().hasPrefix(word.lowercased()) }.sorted()
+        } else if actions.contains(where: { $0.lowercased() == first.lowercased() }) {
+            actionName = first
+        }
+        if let actionName, let known = KnownActions.action(named: actionName) {
+            let used = Set(line.split(separator: " ").compactMap { $0.split(separator: "=").first.map { $0.lowercased() } })
+            return (known.headers + ["ActionID"]).filter { !used.contains($0.lowercased()) }
+                .filter { $0.lowercased().hasPrefix(word.lowercased()) }.map { $0 + "=" }
+        }
+        return (LanguageWords.builtins + interpreter.procNames.map { $0 + "(" })
+            .filter { $0.hasPrefix(word) }.sorted()
+    }
+
+    private func write(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
+            if written <= 0 { return }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+}
+
+/// Hands the interpreter to the task that runs one input. Safe because the REPL's loop
+/// awaits that task before it touches the interpreter again: one user at a time.
+struct InterpreterBox: @unchecked Sendable {
+    let interpreter: Interpreter
+}
+
+/// Ctrl-C: cancels the running input, or (at the prompt) asks the loop to drop the line.
+final class SignalState: Sendable {
+    private struct State {
+        var task: Task<Void, Never>?
+        var cancel: (@Sendable () -> Void)?
+        var interruptAtPrompt = false
+    }
+    private let state = Mutex(State())
+
+    func running<T: Sendable>(_ task: Task<T, Never>) {
+        state.withLock { $0.cancel = { task.cancel() } }
+    }
+
+    func finished() {
+        state.withLock { $0.cancel = nil }
+    }
+
+    func interrupt() {
+        let cancel = state.withLock { state -> (@Sendable () -> Void)? in
+            if state.cancel == nil { state.interruptAtPrompt = true }
+            return state.cancel
+        }
+        cancel?()
+    }
+
+    func takeInterruptAtPrompt() -> Bool {
+        state.withLock { state in
+            defer { state.interruptAtPrompt = false }
+            return state.interruptAtPrompt
+        }
+    }
+}
