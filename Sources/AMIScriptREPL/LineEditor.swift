@@ -99,6 +99,10 @@ final class LineEditor {
         candidates = completer?(prefix, word) ?? []
         // Never fall back to file names.
         amiscript_rl_completion_over()
+        // `Mailbox=`, `len(` and `$response` (then `.Field`) go on without a blank.
+        let isVariable = word.hasPrefix("$") || prefix.hasSuffix("$")
+        let glued = isVariable || candidates.allSatisfy { $0.hasSuffix("=") || $0.hasSuffix("(") }
+        amiscript_rl_set_append_character(glued ? 0 : 32)
         if candidates.isEmpty { return nil }
         return rl_completion_matches(text) { _, state in
             if state == 0 { LineEditor.cursor = 0 }

@@ -282,9 +282,11 @@ public final class REPL {
 
     func completions(line: String, word: String) -> [String] {
         let actions = serverActions.isEmpty ? KnownActions.all.map(\.name) : serverActions
-        if word.hasPrefix("$") {
-            let names = interpreter.variableNames + ["response", "events", "event", "output", "banner", "before"]
-            return Array(Set(names)).sorted().map { "$" + $0 }.filter { $0.hasPrefix(word) }
+        // libedit may split the word at `$` (its own word breaks) or keep it in the word.
+        if word.hasPrefix("$") || line.hasSuffix("$") {
+            let names = Array(Set(interpreter.variableNames + ["response", "events", "event", "output", "banner", "before"])).sorted()
+            let sigil = word.hasPrefix("$") ? "$" : ""
+            return names.map { sigil + $0 }.filter { $0.hasPrefix(word) }
         }
         let before = line.trimmingBlanks
         if before.isEmpty {

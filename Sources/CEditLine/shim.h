@@ -17,3 +17,4 @@ static inline void amiscript_rl_set_point(int point) { rl_point = point; }
 static inline int amiscript_rl_end(void) { return rl_end; }
 static inline const char *amiscript_rl_line_buffer(void) { return rl_line_buffer; }
 static inline void amiscript_rl_completion_over(void) { rl_attempted_completion_over = 1; }
+static inline void amiscript_rl_set_append_character(int character) { rl_completion_append_character = character; }

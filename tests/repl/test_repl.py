@@ -1,0 +1,218 @@
+"""The REPL driven through a real pseudo-terminal (pexpect) against amisim.
+
+Run: python3 -m pytest tests/repl (after swift build). Each test starts its own amisim
+on a free port and the built amiscript with no script on a terminal.
+"""
+import os
+import re
+import subprocess
+import tempfile
+import time
+
+import pexpect
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("AMISCRIPT_BUILD", os.path.join(ROOT, ".build", "debug"))
+PROMPT = re.compile(r"ami [^>\r\n]*> ")
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+@pytest.fixture
+def server():
+    proc = subprocess.Popen([os.path.join(BUILD, "amisim"), "--port", "0", "--call-seconds", "1",
+                             "--auth-fail-delay", "0.05"], stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    port = int(line.strip().rsplit(":", 1)[1])
+    yield port
+    proc.terminate()
+    proc.wait()
+
+
+@pytest.fixture
+def history(tmp_path):
+    return str(tmp_path / "history")
+
+
+def start(port, history):
+    env = dict(os.environ, AMI_PORT=str(port), AMI_HOST="127.0.0.1", AMISCRIPT_HISTORY=history, TERM="xterm")
+    child = pexpect.spawn(os.path.join(BUILD, "amiscript"), [], env=env, encoding="utf-8",
+                          timeout=10, dimensions=(40, 160))
+    child.expect("Ctrl-D quits")
+    child.expect("ami> ")
+    return child
+
+
+def login(child):
+    child.sendline("connect; login admin secret5 events off")
+    child.expect(r"ami admin@127\.0\.0\.1:\d+> ")
+
+
+def test_login_shows_the_connection_in_the_prompt(server, history):
+    child = start(server, history)
+    child.sendline("connect")
+    child.expect(r"ami 127\.0\.0\.1:%d> " % server)
+    child.sendline("login admin secret5 events off")
+    child.expect(r"ami admin@127\.0\.0\.1:%d> " % server)
+    child.sendline('print "in:" $response.Message')
+    child.expect("in: Authentication accepted")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def test_raw_packet_like_the_seeds_telnet_session(server, history):
+    child = start(server, history)
+    child.sendline("connect")
+    child.expect(PROMPT)
+    for line in ["Action: Login", "Username: admin", "Secret: secret5", "Events: off"]:
+        child.sendline(line)
+        child.expect(r"\.\.\.> ")
+    child.sendline("")
+    child.expect(r"Message:\s+Authentication accepted")
+    child.expect(r"ami admin@")
+    child.sendline("Action: MailboxCount")
+    child.sendline("Mailbox: 200@default")
+    child.sendline("")
+    child.expect(r"NewMessages: 3\r\nOldMessages: 2")
+
+
+def test_shorthand_prints_an_aligned_response_and_a_table(server, history):
+    child = start(server, history)
+    login(child)
+    child.sendline("MailboxCount Mailbox=200@default")
+    child.expect(r"Response:    Success\r\n")
+    child.expect(r"NewMessages: 3\r\n")
+    child.expect(PROMPT)
+    child.sendline("DBPut Family=f Key=k Val=v")
+    child.expect(PROMPT)
+    child.sendline("DBGet Family=f Key=k")
+    child.expect(r"Family +Key +Val\r\n-+ +-+ +-+\r\nf +k +v\r\n\(1 entry\)")
+
+
+def test_block_over_several_lines_then_state_persists(server, history):
+    child = start(server, history)
+    child.sendline("set total 0")
+    child.expect("ami> ")
+    child.sendline("for i in 1..3 {")
+    child.expect(r"\.\.\.> ")
+    child.sendline("    set total ($total + $i)")
+    child.expect(r"\.\.\.> ")
+    child.sendline("}")
+    child.expect("ami> ")
+    child.sendline("print $total")
+    child.expect("6\r\n")
+    child.sendline("proc twice(x) { return $x * 2 }")
+    child.expect("ami> ")
+    child.sendline("print twice($total)")
+    child.expect("12\r\n")
+
+
+def test_an_error_shows_a_caret_and_the_repl_goes_on(server, history):
+    child = start(server, history)
+    child.sendline('print "a" $nope')
+    child.expect(r"repl:1:11: error: no variable named \$nope\r\nprint \"a\" \$nope\r\n {10}\^")
+    child.expect("ami> ")
+    child.sendline("bogus statement")
+    child.expect("repl:1:1: error: unknown statement 'bogus'")
+    child.sendline('print "still here"')
+    child.expect("still here")
+
+
+def test_an_event_arriving_while_a_line_is_half_typed_keeps_the_line(server, history):
+    child = start(server, history)
+    child.sendline("connect; login admin secret5 events on")
+    child.expect(r"ami admin@")
+    child.send("print \"half")
+    time.sleep(0.3)
+    subprocess.run([os.path.join(BUILD, "amiscript"), "-e",
+                    "connect; login admin secret5 events off; action UserEvent UserEvent=Hello; close"],
+                   env=dict(os.environ, AMI_PORT=str(server)), check=True)
+    child.expect(r"UserEvent: Hello")
+    child.expect(r"ami admin@127\.0\.0\.1:\d+> print \"half")  # the line was redrawn
+    child.sendline(" typed\"")
+    child.expect(r"half typed\r\n")
+
+
+def test_tab_completes_an_action_name_and_its_headers(server, history):
+    child = start(server, history)
+    login(child)
+    # Typed: "MailboxC<Tab>Mail<Tab>200@default"; run, it is the completed action.
+    child.send("MailboxC\t")
+    time.sleep(0.3)
+    child.send("Mail\t")
+    time.sleep(0.3)
+    child.sendline("200@default")
+    child.expect(r"Mailbox:     200@default\r\nUrgMessages: 0\r\nNewMessages: 3")
+    child.expect(PROMPT)
+    # Statements and $variables complete too: "pri<Tab>$respo<Tab>.Message".
+    child.send("pri\t")
+    time.sleep(0.3)
+    child.send("$respo\t")
+    time.sleep(0.3)
+    child.sendline(".Message")
+    child.expect(r"Mailbox Message Count\r\n")
+
+
+def test_ctrl_c_abandons_a_long_expect(server, history):
+    child = start(server, history)
+    login(child)
+    child.sendline("expect -timeout 60 /never/")
+    time.sleep(0.5)
+    started = time.time()
+    child.sendintr()
+    child.expect("interrupted")
+    child.expect(PROMPT)
+    assert time.time() - started < 5
+    child.sendline("Ping")
+    child.expect("Pong")
+
+
+def test_ctrl_d_logs_off_and_exits(server, history):
+    env = dict(os.environ, AMI_PORT=str(server), AMISCRIPT_HISTORY=history, TERM="xterm")
+    child = pexpect.spawn(os.path.join(BUILD, "amiscript"), ["--trace"], env=env, encoding="utf-8", timeout=10)
+    child.expect("ami> ")
+    child.sendline("connect; login admin secret5 events off")
+    child.expect(r"ami admin@")
+    child.sendeof()
+    child.expect(r">> Action: Logoff")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_history_is_written_and_read_back_without_secrets(server, history):
+    child = start(server, history)
+    child.sendline("connect")
+    child.expect(PROMPT)
+    child.sendline("login admin secret5 events off")
+    child.expect(PROMPT)
+    child.sendline("Action: Ping")
+    child.sendline("ActionID: h1")
+    child.sendline("")
+    child.expect("Pong")
+    child.sendline("Login Username=admin Secret=secret5")
+    child.expect(PROMPT)
+    child.sendline('print "remember me"')
+    child.expect("remember me")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    text = open(history).read()
+    assert "secret5" not in text
+    assert 'print "remember me"' in text
+    assert "Action: Ping" in text
+    # A new REPL reads it back: Up brings the last line.
+    child = start(server, history)
+    child.send("\x1b[A")
+    child.expect('print "remember me"')
+    child.sendline("")
+    child.expect("remember me\r\n")
+
+
+def test_help_for_an_action_comes_from_the_server(server, history):
+    child = start(server, history)
+    child.sendline("help MailboxCount")
+    child.expect(r"Count the messages in a mailbox\.")
+    login(child)
+    child.sendline("help MailboxCount")
+    child.expect(r"\[Synopsis\]\r\nCheck Mailbox Message Count\.")
+    child.expect(r"Mailbox: <value>")
