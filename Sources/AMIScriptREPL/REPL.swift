@@ -46,8 +46,7 @@ public final class REPL {
         source.setEventHandler { signals.interrupt() }
         source.resume()
         signalSource = source
-        write("amiscript \(Self.version) — statements, raw packets (Action: Ping + empty line), or shorthand (Ping). "
-              + "help for more; Ctrl-D quits.\n")
+        write("amiscript \(Self.version) REPL. Type help for help; Ctrl-D quits.\n")
         editor.start(prompt: prompt)
         while exitCode == nil {
             if signals.takeInterruptAtPrompt() {

@@ -38,7 +38,7 @@ def start(port, history):
     env = dict(os.environ, AMI_PORT=str(port), AMI_HOST="127.0.0.1", AMISCRIPT_HISTORY=history, TERM="xterm")
     child = pexpect.spawn(os.path.join(BUILD, "amiscript"), [], env=env, encoding="utf-8",
                           timeout=10, dimensions=(40, 160))
-    child.expect("Ctrl-D quits")
+    child.expect("Ctrl-D quits.")
     child.expect("ami> ")
     return child
 
