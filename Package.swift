@@ -101,6 +101,8 @@ let package = Package(
                 "AMIScriptREPL",
                 "AMIClient",
                 "CommandLineSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 "AMISimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -172,6 +172,16 @@ public final class AMIConnection: Sendable {
         }
     }
 
+    /// Everything received and not yet read (at least one item), in order; waits like
+    /// `next` when there is nothing.
+    public func nextBatch(timeout: TimeAmount?, waitingFor what: String = "data") async throws -> [AMIInbound] {
+        switch try await inbox.nextBatch(deadline: timeout.map { .now() + $0 }, timer: channel.eventLoop) {
+        case .items(let items): return items
+        case .ended(let end): throw AMIClientError.connectionEnded(end, waitingFor: what)
+        case .timedOut: throw AMIClientError.timedOut(waitingFor: what, seconds: timeout?.seconds ?? 0)
+        }
+    }
+
     /// Puts items back at the front of the stream (a reader that looked ahead and did
     /// not use them).
     public func putBack(_ items: [AMIInbound]) {
@@ -208,26 +218,31 @@ public final class AMIConnection: Sendable {
     }
 
     /// Sends an action and reads until its response (and, for an event list, its closing
-    /// event) arrives. Everything else received meanwhile stays in the stream, in order,
-    /// for the next `next`.
-    public func perform(_ action: AMIAction, timeout: TimeAmount?) async throws -> AMIActionResult {
+    /// event) arrives. Everything else received meanwhile goes to `passedOver`, in order;
+    /// without it, it stays in the stream for the next `next`.
+    public func perform(
+        _ action: AMIAction, timeout: TimeAmount?, passedOver: ((AMIInbound) -> Void)? = nil
+    ) async throws -> AMIActionResult {
         let id = try await send(action)
         let deadline = timeout.map { NIODeadline.now() + $0 }
         let what = "the response to \(action.name)"
         var kept: [AMIInbound] = []
         defer { inbox.putBack(kept) }
+        func keep(_ item: AMIInbound) {
+            if let passedOver { passedOver(item) } else { kept.append(item) }
+        }
         var response: AMIPacket?
         var ending: AMIEventList.Ending?
         var events: [AMIPacket] = []
         while true {
             let item = try await next(deadline: deadline, timeout: timeout, waitingFor: what)
             guard case .message(.packet(let packet)) = item, packet.actionID == id else {
-                kept.append(item)
+                keep(item)
                 continue
             }
             if let current = response {
                 guard packet.kind == .event, let ending else {
-                    kept.append(item)
+                    keep(item)
                     continue
                 }
                 if AMIEventList.isLast(packet, of: ending) {
@@ -239,7 +254,7 @@ public final class AMIConnection: Sendable {
                 ending = packet.isError ? nil : AMIEventList.ending(of: packet, action: action.name)
                 if ending == nil { return AMIActionResult(actionID: id, response: packet) }
             } else {
-                kept.append(item)
+                keep(item)
             }
         }
     }

@@ -25,15 +25,18 @@ final class AMIInboundHandler: ChannelInboundHandler {
         guard !failed else { return }
         let buffer = unwrapInboundIn(data)
         tap?(buffer)
-        inbox.append(.bytes(buffer, streamOffset: streamOffset))
+        var items: [AMIInbound] = [.bytes(buffer, streamOffset: streamOffset)]
         streamOffset += Int64(buffer.readableBytes)
         do {
             try processor.process(buffer: buffer) { message in
-                inbox.append(.message(message))
+                items.append(.message(message))
             }
         } catch {
+            inbox.append(contentsOf: items)
             fail(context: context, error: error)
+            return
         }
+        inbox.append(contentsOf: items)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -34,16 +34,22 @@ final class AMIInbox: Sendable {
 
     /// Called on the event loop for each received item.
     func append(_ item: AMIInbound) {
+        append(contentsOf: CollectionOfOne(item))
+    }
+
+    /// Called on the event loop with the items of one read: one lock, one wake-up.
+    func append<Items: Collection>(contentsOf items: Items) where Items.Element == AMIInbound {
+        guard !items.isEmpty else { return }
         var shouldPause = false
         let waiter = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
             guard state.end == nil else { return nil }
-            state.items.append(item)
-            if case .bytes(let buffer, _) = item {
-                state.queuedBytes += buffer.readableBytes
-                if state.queuedBytes > highWater, !state.paused {
-                    state.paused = true
-                    shouldPause = true
-                }
+            for item in items {
+                state.items.append(item)
+                if case .bytes(let buffer, _) = item { state.queuedBytes += buffer.readableBytes }
+            }
+            if state.queuedBytes > highWater, !state.paused {
+                state.paused = true
+                shouldPause = true
             }
             return Self.takeWaiter(&state)
         }
@@ -77,6 +83,38 @@ final class AMIInbox: Sendable {
         case item(AMIInbound)
         case ended(AMIConnectionEnd)
         case timedOut
+    }
+
+    enum NextBatch {
+        case items([AMIInbound])
+        case ended(AMIConnectionEnd)
+        case timedOut
+    }
+
+    /// Everything queued (at least one item), waiting until `deadline` when nothing is:
+    /// one wake-up for all that a read brought, however many packets it held.
+    func nextBatch(deadline: NIODeadline?, timer: EventLoop) async throws -> NextBatch {
+        while true {
+            try Task.checkCancellation()
+            let (batch, end, shouldResume): ([AMIInbound], AMIConnectionEnd?, Bool) = state.withLockedValue { state in
+                var batch: [AMIInbound] = []
+                batch.reserveCapacity(state.putBack.count + state.items.count)
+                while let item = state.putBack.popFirst() { batch.append(item) }
+                while let item = state.items.popFirst() { batch.append(item) }
+                for case .bytes(let buffer, _) in batch { state.queuedBytes -= buffer.readableBytes }
+                var wake = false
+                if !batch.isEmpty, state.paused, state.queuedBytes < lowWater {
+                    state.paused = false
+                    wake = true
+                }
+                return (batch, batch.isEmpty ? state.end : nil, wake)
+            }
+            if shouldResume { resume() }
+            if !batch.isEmpty { return .items(batch) }
+            if let end { return .ended(end) }
+            if let deadline, deadline <= .now() { return .timedOut }
+            await waitForChange(deadline: deadline, timer: timer)
+        }
     }
 
     /// The next item; waits until `deadline` (nil: forever). Throws CancellationError when

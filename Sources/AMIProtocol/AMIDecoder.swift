@@ -42,10 +42,8 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
     /// Where a legacy `Response: Follows` packet is.
     private enum LegacyBody {
         case none
-        /// After `Response: Follows`: `Privilege:` and `ActionID:` may still follow.
-        case headers
-        /// Raw output lines, up to the marker.
-        case lines
+        /// Inside the output: only the marker ends it (empty lines are output too).
+        case open
         /// The marker was seen; the next empty line ends the packet.
         case ended
     }
@@ -56,8 +54,8 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
     private var scanned = 0
     /// Stream offset of the buffer's reader index.
     private var streamPosition: Int64 = 0
-    private var headers: [AMIHeader] = []
-    private var body: [String] = []
+    /// Lines of the packet in progress (its framing needs no more than that).
+    private var packetLines = 0
     private var legacy: LegacyBody = .none
 
     public init(configuration: Configuration = .client) {
@@ -153,10 +151,11 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
     // MARK: Lines
 
     private var hasPacketInProgress: Bool {
-        !headers.isEmpty || !body.isEmpty || legacy != .none
+        packetLines > 0 || legacy != .none
     }
 
-    /// Handles one line (its content, line end stripped) ending at `scanned`.
+    /// Handles one line (its content, line end stripped) ending at `scanned`: framing
+    /// only, the lines are read into headers when the packet is first looked at.
     private mutating func take(line: Range<Int>, from buffer: inout ByteBuffer) throws -> AMIMessage? {
         let base = buffer.readerIndex
         if atStreamStart {
@@ -168,18 +167,14 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
             }
         }
         if line.isEmpty {
-            switch legacy {
-            case .headers, .lines:
-                // Legacy command output may hold empty lines; only the marker ends it.
-                legacy = .lines
-                body.append("")
-                return nil
-            case .none, .ended:
-                if hasPacketInProgress { return emitPacket(length: scanned, from: &buffer) }
-                // An extra empty line between packets is not a packet.
-                consume(scanned, from: &buffer)
+            if legacy == .open {
+                packetLines += 1
                 return nil
             }
+            if hasPacketInProgress { return emitPacket(length: scanned, from: &buffer) }
+            // An extra empty line between packets is not a packet.
+            consume(scanned, from: &buffer)
+            return nil
         }
         switch legacy {
         case .ended:
@@ -188,40 +183,38 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
             let message = emitPacket(length: line.lowerBound, from: &buffer)
             scanned = 0
             return message
-        case .headers, .lines:
-            if let markerStart = Self.markerStart(in: buffer, base: base, line: line) {
-                if markerStart > line.lowerBound {
-                    body.append(buffer.getString(at: base + line.lowerBound, length: markerStart - line.lowerBound) ?? "")
-                }
-                legacy = .ended
-                return nil
-            }
-            if legacy == .headers, let header = Self.header(in: buffer, base: base, line: line),
-               header.hasName("Privilege") || header.hasName("ActionID") {
-                headers.append(header)
-                return nil
-            }
-            legacy = .lines
-            body.append(buffer.getString(at: base + line.lowerBound, length: line.count) ?? "")
-            return nil
+        case .open:
+            if Self.markerStart(in: buffer, base: base, line: line) != nil { legacy = .ended }
         case .none:
-            if let header = Self.header(in: buffer, base: base, line: line) {
-                if headers.isEmpty, body.isEmpty, configuration.readsLegacyCommandBodies,
-                   header.hasName("Response"), AMIHeader.namesEqual(header.value, "Follows") {
-                    legacy = .headers
-                }
-                headers.append(header)
-            } else {
-                body.append(buffer.getString(at: base + line.lowerBound, length: line.count) ?? "")
+            if packetLines == 0, configuration.readsLegacyCommandBodies, Self.isResponseFollows(buffer, base: base, line: line) {
+                legacy = .open
             }
-            return nil
+        }
+        packetLines += 1
+        return nil
+    }
+
+    /// `Response: Follows` (any case, any blanks after the colon).
+    private static func isResponseFollows(_ buffer: ByteBuffer, base: Int, line: Range<Int>) -> Bool {
+        buffer.withUnsafeReadableBytes { bytes in
+            let text = UnsafeRawBufferPointer(rebasing: bytes[line])
+            guard let colon = AMIPacketParser.nameEnd(text), colon == 8 else { return false }
+            let name = Array("response".utf8)
+            for index in 0..<8 where AMIHeader.asciiLower(text[index]) != name[index] { return false }
+            var start = colon + 1
+            while start < text.count, text[start] == UInt8(ascii: " ") || text[start] == UInt8(ascii: "\t") { start += 1 }
+            let value = Array("follows".utf8)
+            guard text.count - start == value.count else { return false }
+            for index in 0..<value.count where AMIHeader.asciiLower(text[start + index]) != value[index] { return false }
+            return true
         }
     }
 
     private mutating func emitPacket(length: Int, from buffer: inout ByteBuffer) -> AMIMessage {
         let start = streamPosition
         let raw = buffer.getSlice(at: buffer.readerIndex, length: length) ?? ByteBuffer()
-        let packet = AMIPacket(headers: headers, body: body, raw: raw, streamRange: start..<(start + Int64(length)))
+        let packet = AMIPacket(raw: raw, streamRange: start..<(start + Int64(length)),
+                               readsLegacyCommandBodies: configuration.readsLegacyCommandBodies)
         consume(length, from: &buffer)
         resetPacket()
         return .packet(packet)
@@ -234,8 +227,7 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
     }
 
     private mutating func resetPacket() {
-        headers.removeAll(keepingCapacity: true)
-        body.removeAll(keepingCapacity: true)
+        packetLines = 0
         legacy = .none
     }
 
@@ -246,34 +238,6 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
             for index in line where bytes[index] == UInt8(ascii: ":") { return index }
             return nil
         }
-    }
-
-    /// The header on this line, or nil when the line is not one: no colon, or a "name"
-    /// that no header has (leading blank, quotes, commas, control bytes, or very long),
-    /// so a text line such as a queue summary with `W:0, C:0` in it stays text.
-    static func header(in buffer: ByteBuffer, base: Int, line: Range<Int>) -> AMIHeader? {
-        let split: (name: Range<Int>, value: Range<Int>)? = buffer.withUnsafeReadableBytes { bytes in
-            guard let first = line.first else { return nil }
-            if bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { return nil }
-            var colon: Int?
-            for index in line {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: ":") { colon = index; break }
-                if byte < 0x20 || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "'")
-                    || byte == UInt8(ascii: "\"") || byte == 0x7F { return nil }
-            }
-            guard let colon, colon > first, colon - first <= 100 else { return nil }
-            var valueStart = colon + 1
-            while valueStart < line.upperBound,
-                  bytes[valueStart] == UInt8(ascii: " ") || bytes[valueStart] == UInt8(ascii: "\t") {
-                valueStart += 1
-            }
-            return (first..<colon, valueStart..<line.upperBound)
-        }
-        guard let split else { return nil }
-        let name = buffer.getString(at: base + split.name.lowerBound, length: split.name.count) ?? ""
-        let value = buffer.getString(at: base + split.value.lowerBound, length: split.value.count) ?? ""
-        return AMIHeader(name, value)
     }
 
     /// Where `--END COMMAND--` starts when the line ends with it, also glued to the output

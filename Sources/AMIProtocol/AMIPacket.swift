@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// One AMI packet: header lines ended by an empty line.
@@ -8,11 +9,18 @@ import NIOCore
 /// `raw` holds the exact bytes received for the packet, terminator included, and
 /// `streamRange` says where they sit in the connection's byte stream (the text-level
 /// `expect` of the language uses it to take a consumed response out of its buffer).
+///
+/// A decoded packet reads its headers from `raw` the first time they are asked for:
+/// framing a flood of events costs no string building until someone looks at them.
 public struct AMIPacket: Sendable, Hashable, CustomStringConvertible {
-    public var headers: [AMIHeader]
-    public var body: [String]
+    private var contents: Contents
     public var raw: ByteBuffer
     public var streamRange: Range<Int64>
+
+    private enum Contents: Sendable {
+        case parsed(headers: [AMIHeader], body: [String])
+        case deferred(DeferredParse)
+    }
 
     public init(
         headers: [AMIHeader],
@@ -20,20 +28,66 @@ public struct AMIPacket: Sendable, Hashable, CustomStringConvertible {
         raw: ByteBuffer = ByteBuffer(),
         streamRange: Range<Int64> = 0..<0
     ) {
-        self.headers = headers
-        self.body = body
+        self.contents = .parsed(headers: headers, body: body)
         self.raw = raw
         self.streamRange = streamRange
     }
 
+    /// A framed packet whose lines are read on first use.
+    init(raw: ByteBuffer, streamRange: Range<Int64>, readsLegacyCommandBodies: Bool) {
+        self.contents = .deferred(DeferredParse(raw: raw, readsLegacy: readsLegacyCommandBodies))
+        self.raw = raw
+        self.streamRange = streamRange
+    }
+
+    private var parsed: (headers: [AMIHeader], body: [String]) {
+        switch contents {
+        case .parsed(let headers, let body): return (headers, body)
+        case .deferred(let deferred): return deferred.value
+        }
+    }
+
+    public var headers: [AMIHeader] {
+        get { parsed.headers }
+        set { contents = .parsed(headers: newValue, body: parsed.body) }
+    }
+
+    public var body: [String] {
+        get { parsed.body }
+        set { contents = .parsed(headers: parsed.headers, body: newValue) }
+    }
+
     /// The classification of PROTOCOL.md item 7: the first of `Event`, `Response`, `Action`.
+    /// A decoded packet answers from its first line when that settles it (nearly always),
+    /// without reading the rest.
     public var kind: AMIPacketKind {
+        if case .deferred = contents, let fast = firstLineKind { return fast }
         for header in headers {
             if header.hasName("Event") { return .event }
             if header.hasName("Response") { return .response }
             if header.hasName("Action") { return .action }
         }
         return headers.isEmpty ? .textOnly : .unclassified
+    }
+
+    private var firstLineKind: AMIPacketKind? {
+        raw.withUnsafeReadableBytes { bytes -> AMIPacketKind? in
+            var end = 0
+            while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+            let line = UnsafeRawBufferPointer(rebasing: bytes[..<end])
+            guard let colon = AMIPacketParser.nameEnd(line) else { return nil }
+            func named(_ name: StaticString) -> Bool {
+                guard colon == name.utf8CodeUnitCount else { return false }
+                for index in 0..<colon where AMIHeader.asciiLower(line[index]) != AMIHeader.asciiLower(name.utf8Start[index]) {
+                    return false
+                }
+                return true
+            }
+            if named("Event") { return .event }
+            if named("Response") { return .response }
+            if named("Action") { return .action }
+            return nil
+        }
     }
 
     /// The value of the first header with this name (case-insensitive), or nil.
@@ -86,5 +140,26 @@ public struct AMIPacket: Sendable, Hashable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(headers)
         hasher.combine(body)
+    }
+}
+
+/// The lines of a framed packet, read once on first use by whichever thread asks.
+final class DeferredParse: Sendable {
+    private let raw: ByteBuffer
+    private let readsLegacy: Bool
+    private let result = NIOLockedValueBox<(headers: [AMIHeader], body: [String])?>(nil)
+
+    init(raw: ByteBuffer, readsLegacy: Bool) {
+        self.raw = raw
+        self.readsLegacy = readsLegacy
+    }
+
+    var value: (headers: [AMIHeader], body: [String]) {
+        result.withLockedValue { cached in
+            if let cached { return cached }
+            let parsed = AMIPacketParser.parse(raw, readsLegacyCommandBodies: readsLegacy)
+            cached = parsed
+            return parsed
+        }
     }
 }

@@ -14,7 +14,7 @@ extension Interpreter {
         if session.isConnected { await session.close(logoff: loggedIn, timeout: 2) }
         loggedIn = false
         buffer = ExpectBuffer(maxBytes: buffer.maxBytes)
-        pendingEvents = []
+        pendingEvents = EventQueue()
         do {
             let banner = try await session.connect(host: host, port: Int(portNumber), tls: tls, timeout: lookup("timeout")?.number ?? 10)
             assign("banner", .string(banner ?? ""))
@@ -139,6 +139,7 @@ extension Interpreter {
         do {
             let outcome = try await session.action(name, headers: headers, timeout: timeout < 0 ? nil : timeout)
             for range in outcome.consumedRanges { buffer.leaveOut(range) }
+            take(outcome.passedOver)
             return outcome
         } catch SessionError.interrupted {
             throw ScriptError(location, "interrupted", exitCode: ExitCode.interrupted)
@@ -149,6 +150,23 @@ extension Interpreter {
             if case .invalidAction(let reason) = error { throw ScriptError(location, "cannot send \(name): \(reason)") }
             throw ScriptError(location, "action \(name) failed: \(Self.describe(error))", exitCode: ExitCode.connection)
         }
+    }
+
+    /// Text and packets that arrived while waiting for something else, into the expect
+    /// buffer (bounded by match_max) and the events an `expect event` can still match.
+    func take(_ inputs: [SessionInput]) {
+        for input in inputs {
+            switch input {
+            case .text(let bytes, let offset):
+                buffer.ingest(bytes, offset: offset)
+                logFile?.write(String(decoding: bytes, as: UTF8.self))
+            case .packet(let packet):
+                if packet.kind == .event { pendingEvents.append(packet) }
+            case .timeout, .eof:
+                break
+            }
+        }
+        dropConsumedEvents()
     }
 
     private func bind(_ outcome: ActionOutcome) {

@@ -11,9 +11,12 @@ extension Interpreter {
         }
         var branch: ExpectBranch
         var matcher: Matcher
-        /// Where (relative to the buffer's head) scanning resumes: text before it cannot
+        /// Where (an absolute buffer position) scanning resumes: text before it cannot
         /// start a match, so each byte is scanned about once however long the wait.
-        var resume = 0
+        /// Absolute, because the head moves when match_max drops old text.
+        var resumeAt = 0
+        /// For an event branch: the stream offset of the first packet not yet looked at.
+        var eventsFrom: Int64 = 0
         var display: String
 
         /// True for a `timeout` (or `eof`) branch, and for `default`, which takes both.
@@ -45,6 +48,7 @@ extension Interpreter {
             throw ScriptError(location, "expect without a connection (use 'connect' first)", exitCode: ExitCode.connection)
         }
         var deadline = timeout < 0 ? nil : Clock.now + timeout
+        var pendingEnd: SessionInput?
         while true {
             if let (index, start, end, groups) = try await firstMatch(&candidates) {
                 let candidate = candidates[index]
@@ -62,7 +66,10 @@ extension Interpreter {
                 }
                 buffer.consume(through: end)
                 dropConsumedEvents()
-                for index in candidates.indices { candidates[index].resume = 0 }
+                for index in candidates.indices {
+                    candidates[index].resumeAt = buffer.head
+                    candidates[index].eventsFrom = 0
+                }
                 if try await runBranch(candidate.branch) {
                     deadline = timeout < 0 ? nil : Clock.now + timeout
                     continue
@@ -70,24 +77,44 @@ extension Interpreter {
                 return
             }
             let wait = deadline.map { max(0, $0 - Clock.now) }
-            let input: SessionInput
-            if !session.isConnected {
-                input = .eof("not connected")
+            var inputs: [SessionInput]
+            if let end = pendingEnd {
+                inputs = [end]
+                pendingEnd = nil
+            } else if !session.isConnected {
+                inputs = [.eof("not connected")]
             } else {
                 do {
-                    input = try await session.receive(timeout: wait)
+                    inputs = try await session.receive(timeout: wait)
                 } catch SessionError.interrupted {
                     throw ScriptError(location, "interrupted", exitCode: ExitCode.interrupted)
                 } catch {
-                    input = .eof(Self.describe(error))
+                    inputs = [.eof(Self.describe(error))]
                 }
             }
+            // Take in everything that came, then match once: one scan per batch of reads.
+            var ending: SessionInput?
+            for input in inputs {
+                switch input {
+                case .text(let bytes, let offset):
+                    buffer.ingest(bytes, offset: offset)
+                    logFile?.write(String(decoding: bytes, as: UTF8.self))
+                case .packet(let packet):
+                    if packet.kind == .event { pendingEvents.append(packet) }
+                case .timeout, .eof:
+                    ending = input
+                }
+            }
+            dropConsumedEvents()
+            guard let input = ending else { continue }
+            if inputs.count > 1 {
+                // Data came with the end: it gets its chance to match first.
+                pendingEnd = input
+                continue
+            }
             switch input {
-            case .text(let bytes, let offset):
-                buffer.ingest(bytes, offset: offset)
-                logFile?.write(String(decoding: bytes, as: UTF8.self))
-            case .packet(let packet):
-                if packet.kind == .event { pendingEvents.append(packet) }
+            case .text, .packet:
+                continue
             case .timeout, .eof:
                 // Like Expect's expect_out(buffer): what was left unconsumed.
                 assign("before", .string(String(decoding: buffer.unconsumed, as: UTF8.self)))
@@ -144,7 +171,7 @@ extension Interpreter {
         for index in candidates.indices {
             switch candidates[index].matcher {
             case .regex(let regex):
-                let resume = min(candidates[index].resume, bytes.count)
+                let resume = min(max(0, candidates[index].resumeAt - head), bytes.count)
                 scannedBytes += bytes.count - resume
                 let outcome = bytes.withUnsafeBufferPointer { regex.match($0, from: resume, partial: true) }
                 switch outcome {
@@ -154,14 +181,17 @@ extension Interpreter {
                     if best == nil || start < best!.start {
                         best = (index, start, head + whole.upperBound, groups.map { $0.map { (head + $0.lowerBound)..<(head + $0.upperBound) } })
                     }
-                    candidates[index].resume = whole.lowerBound
+                    candidates[index].resumeAt = head + whole.lowerBound
                 case .partial(let from):
-                    candidates[index].resume = from
+                    candidates[index].resumeAt = head + from
                 case .none:
-                    candidates[index].resume = bytes.count
+                    candidates[index].resumeAt = head + bytes.count
                 }
             case .event(let name, let condition):
-                for packet in pendingEvents where packet.eventName.map({ AMIHeader.namesEqual($0, name) }) == true {
+                for packet in pendingEvents.packets(from: candidates[index].eventsFrom) {
+                    // Looked at once per expect: a packet that did not match will not later.
+                    candidates[index].eventsFrom = packet.streamRange.upperBound
+                    guard packet.eventName.map({ AMIHeader.namesEqual($0, name) }) == true else { continue }
                     guard let start = buffer.position(ofStream: packet.streamRange.lowerBound) else { continue }
                     if let best, best.start <= start { break }
                     let end = buffer.position(ofStream: packet.streamRange.upperBound - 1).map { $0 + 1 } ?? buffer.end
@@ -193,7 +223,7 @@ extension Interpreter {
             pendingEvents.removeAll()
             return
         }
-        pendingEvents.removeAll { $0.streamRange.lowerBound < headStream }
+        pendingEvents.drop(before: headStream)
     }
 
     private func echo(_ text: String) {

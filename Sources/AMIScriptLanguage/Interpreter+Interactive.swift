@@ -56,27 +56,30 @@ extension Interpreter {
         var result = IdleInput()
         guard session.isConnected else { return result }
         while true {
-            let input: SessionInput
+            let inputs: [SessionInput]
             do {
-                input = try await session.receive(timeout: 0)
+                inputs = try await session.receive(timeout: 0)
             } catch {
                 return result
             }
-            switch input {
-            case .text(let bytes, let offset):
-                buffer.ingest(bytes, offset: offset)
-                dropConsumedEvents()
-            case .packet(let packet):
-                if packet.kind == .event { pendingEvents.append(packet) }
-                result.packets.append(packet)
-            case .timeout:
-                return result
-            case .eof(let reason):
-                result.ended = reason
-                await session.close(logoff: false, timeout: 0)
-                loggedIn = false
-                return result
+            for input in inputs {
+                switch input {
+                case .text(let bytes, let offset):
+                    buffer.ingest(bytes, offset: offset)
+                case .packet(let packet):
+                    if packet.kind == .event { pendingEvents.append(packet) }
+                    result.packets.append(packet)
+                case .timeout:
+                    dropConsumedEvents()
+                    return result
+                case .eof(let reason):
+                    result.ended = reason
+                    await session.close(logoff: false, timeout: 0)
+                    loggedIn = false
+                    return result
+                }
             }
+            dropConsumedEvents()
         }
     }
 

@@ -29,7 +29,7 @@ public final class Interpreter {
     var expectBefore: [ExpectBranch] = []
     var expectAfter: [ExpectBranch] = []
     var buffer = ExpectBuffer(maxBytes: 1 << 20)
-    var pendingEvents: [AMIPacket] = []
+    var pendingEvents = EventQueue()
     var loggedIn = false
     var lastOutcome: ActionOutcome?
     /// Who logged in, for a REPL prompt.

@@ -8,8 +8,10 @@ public protocol ScriptSession: AnyObject {
     func connect(host: String, port: Int, tls: Bool, timeout: Double) async throws(SessionError) -> String?
     /// Writes bytes as they are.
     func send(_ bytes: [UInt8]) async throws(SessionError)
-    /// The next thing received, waiting at most `timeout` seconds (nil: forever).
-    func receive(timeout: Double?) async throws(SessionError) -> SessionInput
+    /// What was received and not yet taken, in order (never empty), waiting at most
+    /// `timeout` seconds (nil: forever) when nothing is there: `[.timeout]` then, and
+    /// `.eof` last once the connection is over.
+    func receive(timeout: Double?) async throws(SessionError) -> [SessionInput]
     /// Sends an action (with a fresh ActionID unless the headers carry one) and waits
     /// for its response and, for an event list, its events.
     func action(_ name: String, headers: [AMIHeader], timeout: Double?) async throws(SessionError) -> ActionOutcome
@@ -36,11 +38,15 @@ public struct ActionOutcome: Sendable {
     public var response: AMIPacket
     public var events: [AMIPacket]
     public var consumedRanges: [Range<Int64>]
+    /// What else arrived while waiting (text, other packets), in order: the interpreter
+    /// takes it into its expect buffer at once, so nothing piles up in the connection.
+    public var passedOver: [SessionInput]
 
-    public init(response: AMIPacket, events: [AMIPacket], consumedRanges: [Range<Int64>]) {
+    public init(response: AMIPacket, events: [AMIPacket], consumedRanges: [Range<Int64>], passedOver: [SessionInput] = []) {
         self.response = response
         self.events = events
         self.consumedRanges = consumedRanges
+        self.passedOver = passedOver
     }
 }
 

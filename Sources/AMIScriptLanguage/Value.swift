@@ -77,9 +77,9 @@ public struct OrderedMap: Sendable, Hashable {
     }
 
     public subscript(key: String) -> Value? {
-        get { entries.first { $0.key.lowercased() == key.lowercased() }?.value }
+        get { entries.first { AMIHeader.namesEqual($0.key, key) }?.value }
         set {
-            if let index = entries.firstIndex(where: { $0.key.lowercased() == key.lowercased() }) {
+            if let index = entries.firstIndex(where: { AMIHeader.namesEqual($0.key, key) }) {
                 if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
             } else if let newValue {
                 entries.append((key, newValue))

@@ -50,36 +50,47 @@ public final class AMIClientSession: ScriptSession {
         }
     }
 
-    public func receive(timeout: Double?) async throws(SessionError) -> SessionInput {
-        guard let connection else { return .eof("not connected") }
-        while true {
-            do {
-                let item = try await connection.next(timeout: timeout.map { .nanoseconds(Int64($0 * 1e9)) })
+    public func receive(timeout: Double?) async throws(SessionError) -> [SessionInput] {
+        guard let connection else { return [.eof("not connected")] }
+        do {
+            let items = try await connection.nextBatch(timeout: timeout.map { .nanoseconds(Int64($0 * 1e9)) })
+            var inputs: [SessionInput] = []
+            inputs.reserveCapacity(items.count)
+            for item in items {
                 switch item {
                 case .bytes(let buffer, let offset):
-                    return .text(Array(buffer.readableBytesView), offset: offset)
+                    inputs.append(.text(Array(buffer.readableBytesView), offset: offset))
                 case .message(.packet(let packet)):
-                    return .packet(packet)
+                    inputs.append(.packet(packet))
                 case .message(.banner):
                     continue
                 }
-            } catch AMIClientError.timedOut {
-                return .timeout
-            } catch AMIClientError.connectionEnded(let end, _) {
-                return .eof("\(end)")
-            } catch is CancellationError {
-                throw SessionError.interrupted
-            } catch {
-                return .eof("\(error)")
             }
+            return inputs.isEmpty ? [.timeout] : inputs
+        } catch AMIClientError.timedOut {
+            return [.timeout]
+        } catch AMIClientError.connectionEnded(let end, _) {
+            return [.eof("\(end)")]
+        } catch is CancellationError {
+            throw SessionError.interrupted
+        } catch {
+            return [.eof("\(error)")]
         }
     }
 
     public func action(_ name: String, headers: [AMIHeader], timeout: Double?) async throws(SessionError) -> ActionOutcome {
         guard let connection else { throw SessionError.notConnected }
         do {
-            let result = try await connection.perform(AMIAction(name, headers), timeout: timeout.map { .nanoseconds(Int64($0 * 1e9)) })
-            return ActionOutcome(response: result.response, events: result.events, consumedRanges: result.packets.map(\.streamRange))
+            var passedOver: [SessionInput] = []
+            let result = try await connection.perform(AMIAction(name, headers), timeout: timeout.map { .nanoseconds(Int64($0 * 1e9)) }) { item in
+                switch item {
+                case .bytes(let buffer, let offset): passedOver.append(.text(Array(buffer.readableBytesView), offset: offset))
+                case .message(.packet(let packet)): passedOver.append(.packet(packet))
+                case .message(.banner): break
+                }
+            }
+            return ActionOutcome(response: result.response, events: result.events,
+                                 consumedRanges: result.packets.map(\.streamRange), passedOver: passedOver)
         } catch is CancellationError {
             throw SessionError.interrupted
         } catch AMIClientError.timedOut {

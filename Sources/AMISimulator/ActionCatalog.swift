@@ -33,7 +33,9 @@ enum ActionCatalog {
         Entry(name: "VoicemailUsersList", privilege: [.call, .reporting], synopsis: "List All Voicemail User Information.", headers: []),
     ]
 
+    private static let byName = Dictionary(uniqueKeysWithValues: entries.map { ($0.name.lowercased(), $0) })
+
     static func entry(named name: String) -> Entry? {
-        entries.first { $0.name.lowercased() == name.lowercased() }
+        byName[name.lowercased()]
     }
 }

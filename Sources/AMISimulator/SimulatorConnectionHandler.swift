@@ -159,10 +159,13 @@ final class SimulatorConnectionHandler: ChannelInboundHandler, SessionOutput {
 
     private func floodTick(task: RepeatedTask, eventsPerTick: Int) {
         guard var flood, let context else { return task.cancel() }
-        var text = ""
-        for _ in 0..<eventsPerTick where !flood.isDone { text += flood.nextBatch(size: 1) }
+        var batch = context.channel.allocator.buffer(capacity: eventsPerTick * 160)
+        for _ in 0..<eventsPerTick where !flood.isDone {
+            var event = flood.nextEvent(allocator: context.channel.allocator)
+            batch.writeBuffer(&event)
+        }
         self.flood = flood.isDone ? nil : flood
-        write(ByteBuffer(string: text), context: context)
+        write(batch, context: context)
         if flood.isDone { task.cancel() }
     }
 
@@ -170,8 +173,8 @@ final class SimulatorConnectionHandler: ChannelInboundHandler, SessionOutput {
     private func pumpFlood() {
         guard let context, var flood else { return }
         while context.channel.isWritable, !flood.isDone {
-            let text = flood.nextBatch(size: 64 * 1024)
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text)), promise: nil)
+            let piece = flood.nextBatch(size: 256 * 1024, allocator: context.channel.allocator)
+            context.writeAndFlush(wrapOutboundOut(piece), promise: nil)
         }
         self.flood = flood.isDone ? nil : flood
     }

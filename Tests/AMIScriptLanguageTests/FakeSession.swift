@@ -25,10 +25,10 @@ final class FakeSession: ScriptSession {
         sent.append(String(decoding: bytes, as: UTF8.self))
     }
 
-    func receive(timeout: Double?) async throws(SessionError) -> SessionInput {
+    func receive(timeout: Double?) async throws(SessionError) -> [SessionInput] {
         receiveCalls += 1
-        if inputs.isEmpty { return .timeout }
-        return inputs.removeFirst()
+        if inputs.isEmpty { return [.timeout] }
+        return [inputs.removeFirst()]
     }
 
     func action(_ name: String, headers: [AMIHeader], timeout: Double?) async throws(SessionError) -> ActionOutcome {

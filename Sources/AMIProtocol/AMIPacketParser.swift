@@ -1,0 +1,91 @@
+import NIOCore
+
+/// Reads the lines of one framed packet into headers and body lines. The decoder only
+/// frames packets (finds where each ends); this runs when a packet's headers are first
+/// asked for, so a flood of events nobody looks at costs no string building.
+enum AMIPacketParser {
+    private enum LegacyBody {
+        case none, headers, lines, ended
+    }
+
+    private static let marker = Array("--END COMMAND--".utf8)
+
+    static func parse(_ raw: ByteBuffer, readsLegacyCommandBodies: Bool) -> (headers: [AMIHeader], body: [String]) {
+        var headers: [AMIHeader] = []
+        var body: [String] = []
+        var legacy = LegacyBody.none
+        raw.withUnsafeReadableBytes { bytes in
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var newline = lineStart
+                while newline < bytes.count, bytes[newline] != 0x0A { newline += 1 }
+                var end = newline
+                if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
+                let line = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<end])
+                lineStart = newline + 1
+                if line.isEmpty {
+                    if legacy == .headers || legacy == .lines {
+                        legacy = .lines
+                        body.append("")
+                    }
+                    continue
+                }
+                switch legacy {
+                case .ended:
+                    continue
+                case .headers, .lines:
+                    if line.count >= marker.count, line.suffix(marker.count).elementsEqual(marker) {
+                        if line.count > marker.count {
+                            body.append(String(decoding: line.prefix(line.count - marker.count), as: UTF8.self))
+                        }
+                        legacy = .ended
+                        continue
+                    }
+                    if legacy == .headers, let header = header(line), header.hasName("Privilege") || header.hasName("ActionID") {
+                        headers.append(header)
+                        continue
+                    }
+                    legacy = .lines
+                    body.append(String(decoding: line, as: UTF8.self))
+                case .none:
+                    if let header = header(line) {
+                        if headers.isEmpty, body.isEmpty, readsLegacyCommandBodies,
+                           header.hasName("Response"), AMIHeader.namesEqual(header.value, "Follows") {
+                            legacy = .headers
+                        }
+                        headers.append(header)
+                    } else {
+                        body.append(String(decoding: line, as: UTF8.self))
+                    }
+                }
+            }
+        }
+        return (headers, body)
+    }
+
+    /// The header on this line, or nil when the line is not one: no colon, or a "name"
+    /// that no header has (leading blank, quotes, commas, control bytes, or very long),
+    /// so a text line such as a queue summary with `W:0, C:0` in it stays text.
+    static func header(_ line: UnsafeRawBufferPointer) -> AMIHeader? {
+        guard let colon = nameEnd(line) else { return nil }
+        var valueStart = colon + 1
+        while valueStart < line.count, line[valueStart] == UInt8(ascii: " ") || line[valueStart] == UInt8(ascii: "\t") {
+            valueStart += 1
+        }
+        return AMIHeader(
+            String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
+            String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart...]), as: UTF8.self))
+    }
+
+    /// Where a header line's name ends (its colon), or nil when the line is no header.
+    static func nameEnd(_ line: UnsafeRawBufferPointer) -> Int? {
+        guard let first = line.first, first != UInt8(ascii: " "), first != UInt8(ascii: "\t") else { return nil }
+        for index in 0..<min(line.count, 101) {
+            let byte = line[index]
+            if byte == UInt8(ascii: ":") { return index > 0 ? index : nil }
+            if byte < 0x20 || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "'")
+                || byte == UInt8(ascii: "\"") || byte == 0x7F { return nil }
+        }
+        return nil
+    }
+}
