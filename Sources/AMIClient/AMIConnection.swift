@@ -29,7 +29,7 @@ public final class AMIConnection: Sendable {
             connectTimeout: TimeAmount = .seconds(10),
             bannerTimeout: TimeAmount = .seconds(3),
             decoder: AMIDecoder.Configuration = .client,
-            maxBufferedBytes: Int = 4 * 1024 * 1024,
+            maxBufferedBytes: Int = 1024 * 1024,
             actionIDPrefix: String = "amiscript"
         ) {
             self.connectTimeout = connectTimeout
@@ -236,10 +236,11 @@ public final class AMIConnection: Sendable {
         var events: [AMIPacket] = []
         while true {
             let item = try await next(deadline: deadline, timeout: timeout, waitingFor: what)
-            guard case .message(.packet(let packet)) = item, packet.actionID == id else {
+            guard case .message(.packet(let framed)) = item, framed.actionID == id else {
                 keep(item)
                 continue
             }
+            let packet = framed.parsedCopy
             if let current = response {
                 guard packet.kind == .event, let ending else {
                     keep(item)

@@ -85,6 +85,41 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
     /// The next complete message, or nil when more bytes are needed.
     public mutating func decode(buffer: inout ByteBuffer) throws -> AMIMessage? {
         while true {
+            if !atStreamStart, legacy == .none, packetLines > 0 {
+                // Inside an ordinary packet only its empty line matters: skip to it in
+                // one pass over the bytes instead of handling line by line.
+                let maxLine = configuration.maxLineBytes
+                let start = scanned
+                let (end, reached, lines, tooLong) = buffer.withUnsafeReadableBytes { bytes -> (Int?, Int, Int, Bool) in
+                    guard let base = bytes.baseAddress else { return (nil, start, 0, false) }
+                    var position = start
+                    var lines = 0
+                    while position < bytes.count {
+                        let first = bytes[position]
+                        if first == 0x0A { return (position + 1, position + 1, lines, false) }
+                        if first == 0x0D {
+                            guard position + 1 < bytes.count else { break }
+                            if bytes[position + 1] == 0x0A { return (position + 2, position + 2, lines, false) }
+                        }
+                        guard let hit = memchr(base + position, 0x0A, bytes.count - position) else {
+                            return (nil, position, lines, bytes.count - position > maxLine)
+                        }
+                        let newline = base.distance(to: UnsafeRawPointer(hit))
+                        if newline - position > maxLine { return (nil, position, lines, true) }
+                        position = newline + 1
+                        lines += 1
+                    }
+                    return (nil, position, lines, false)
+                }
+                if tooLong { throw AMIDecodingError.lineTooLong(limit: maxLine) }
+                packetLines += lines
+                scanned = reached
+                if scanned > configuration.maxPacketBytes || (end == nil && buffer.readableBytes > configuration.maxPacketBytes) {
+                    throw AMIDecodingError.packetTooLarge(limit: configuration.maxPacketBytes)
+                }
+                if let end { return emitPacket(length: end, from: &buffer) }
+                return nil
+            }
             let lineStart = scanned
             let found = buffer.withUnsafeReadableBytes { bytes -> Int? in
                 guard lineStart < bytes.count else { return nil }

@@ -1,4 +1,3 @@
-import NIOConcurrencyHelpers
 import NIOCore
 
 /// One AMI packet: header lines ended by an empty line.
@@ -19,7 +18,10 @@ public struct AMIPacket: Sendable, Hashable, CustomStringConvertible {
 
     private enum Contents: Sendable {
         case parsed(headers: [AMIHeader], body: [String])
-        case deferred(DeferredParse)
+        /// Framed by the decoder: the lines are read from `raw` when asked for. Nothing
+        /// is cached, so a packet costs one buffer reference and no allocation; code that
+        /// reads many fields of one packet should take `headers` once.
+        case framed(readsLegacyCommandBodies: Bool)
     }
 
     public init(
@@ -35,7 +37,7 @@ public struct AMIPacket: Sendable, Hashable, CustomStringConvertible {
 
     /// A framed packet whose lines are read on first use.
     init(raw: ByteBuffer, streamRange: Range<Int64>, readsLegacyCommandBodies: Bool) {
-        self.contents = .deferred(DeferredParse(raw: raw, readsLegacy: readsLegacyCommandBodies))
+        self.contents = .framed(readsLegacyCommandBodies: readsLegacyCommandBodies)
         self.raw = raw
         self.streamRange = streamRange
     }
@@ -43,7 +45,7 @@ public struct AMIPacket: Sendable, Hashable, CustomStringConvertible {
     private var parsed: (headers: [AMIHeader], body: [String]) {
         switch contents {
         case .parsed(let headers, let body): return (headers, body)
-        case .deferred(let deferred): return deferred.value
+        case .framed(let legacy): return AMIPacketParser.parse(raw, readsLegacyCommandBodies: legacy)
         }
     }
 
@@ -61,7 +63,7 @@ public struct AMIPacket: Sendable, Hashable, CustomStringConvertible {
     /// A decoded packet answers from its first line when that settles it (nearly always),
     /// without reading the rest.
     public var kind: AMIPacketKind {
-        if case .deferred = contents, let fast = firstLineKind { return fast }
+        if case .framed = contents, let fast = firstLineKind { return fast }
         for header in headers {
             if header.hasName("Event") { return .event }
             if header.hasName("Response") { return .response }
@@ -93,6 +95,13 @@ public struct AMIPacket: Sendable, Hashable, CustomStringConvertible {
     /// The value of the first header with this name (case-insensitive), or nil.
     public subscript(name: String) -> String? {
         headers.first(where: { $0.hasName(name) })?.value
+    }
+
+    /// The headers, read into a packet that keeps them (for code that looks at many fields).
+    public var parsedCopy: AMIPacket {
+        var copy = self
+        copy.contents = .parsed(headers: headers, body: body)
+        return copy
     }
 
     /// Every value of the headers with this name, in the order received.
@@ -140,26 +149,5 @@ public struct AMIPacket: Sendable, Hashable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(headers)
         hasher.combine(body)
-    }
-}
-
-/// The lines of a framed packet, read once on first use by whichever thread asks.
-final class DeferredParse: Sendable {
-    private let raw: ByteBuffer
-    private let readsLegacy: Bool
-    private let result = NIOLockedValueBox<(headers: [AMIHeader], body: [String])?>(nil)
-
-    init(raw: ByteBuffer, readsLegacy: Bool) {
-        self.raw = raw
-        self.readsLegacy = readsLegacy
-    }
-
-    var value: (headers: [AMIHeader], body: [String]) {
-        result.withLockedValue { cached in
-            if let cached { return cached }
-            let parsed = AMIPacketParser.parse(raw, readsLegacyCommandBodies: readsLegacy)
-            cached = parsed
-            return parsed
-        }
     }
 }

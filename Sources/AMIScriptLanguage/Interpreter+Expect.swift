@@ -259,7 +259,8 @@ extension Interpreter {
 
     /// A packet as a map of its headers (repeats joined with a line break; legacy
     /// command output as `Output`).
-    static func map(of packet: AMIPacket) -> Value {
+    static func map(of framed: AMIPacket) -> Value {
+        let packet = framed.parsedCopy
         var map = OrderedMap()
         for header in packet.headers {
             if case .string(let existing)? = map[header.name] {

@@ -3,7 +3,8 @@ import AMIProtocol
 /// How the REPL shows packets: `Header: value` blocks with the values aligned, and event
 /// lists as a table when their entries are small enough to fit one line each.
 enum ResponseFormatter {
-    static func block(_ packet: AMIPacket) -> String {
+    static func block(_ framed: AMIPacket) -> String {
+        let packet = framed.parsedCopy
         var pairs = packet.headers.map { ($0.name, $0.value) }
         if !packet.body.isEmpty {
             let name = packet.kind == .textOnly ? "" : "Output"
