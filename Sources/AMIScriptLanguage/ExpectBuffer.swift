@@ -1,3 +1,5 @@
+import NIOCore
+
 /// The text `expect` looks at: what was received and not yet consumed, at most
 /// `maxBytes` of it (the oldest is dropped), minus the stream ranges that `action` took.
 /// Positions are absolute (bytes appended since the start), so they stay valid while the
@@ -30,14 +32,18 @@ struct ExpectBuffer {
     }
 
     /// Adds received text (its stream offset given), leaving out excised ranges.
-    mutating func ingest(_ bytes: [UInt8], offset: Int64) {
-        recentTail.append(contentsOf: bytes.suffix(256))
+    mutating func ingest(_ buffer: ByteBuffer, offset: Int64) {
+        buffer.withUnsafeReadableBytes { ingest($0.bindMemory(to: UInt8.self), offset: offset) }
+    }
+
+    mutating func ingest(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int64) {
+        recentTail.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[max(0, bytes.count - 256)...]))
         if recentTail.count > 512 { recentTail.removeFirst(recentTail.count - 256) }
         var pieceStart = 0
         var index = 0
         let chunkEnd = offset + Int64(bytes.count)
         if excisions.isEmpty {
-            append(bytes[...], stream: offset)
+            append(UnsafeBufferPointer(rebasing: bytes[...]), stream: offset)
             trimToMax()
             return
         }
@@ -47,18 +53,18 @@ struct ExpectBuffer {
             let cutStart = max(0, Int(cut.lowerBound - offset))
             let cutEnd = min(bytes.count, Int(cut.upperBound - offset))
             if cutStart > index {
-                append(bytes[pieceStart..<cutStart], stream: offset + Int64(pieceStart))
+                append(UnsafeBufferPointer(rebasing: bytes[pieceStart..<cutStart]), stream: offset + Int64(pieceStart))
             }
             index = max(index, cutEnd)
             pieceStart = index
         }
         if pieceStart < bytes.count {
-            append(bytes[pieceStart...], stream: offset + Int64(pieceStart))
+            append(UnsafeBufferPointer(rebasing: bytes[pieceStart...]), stream: offset + Int64(pieceStart))
         }
         trimToMax()
     }
 
-    private mutating func append(_ piece: ArraySlice<UInt8>, stream: Int64) {
+    private mutating func append(_ piece: UnsafeBufferPointer<UInt8>, stream: Int64) {
         guard !piece.isEmpty else { return }
         // Text that continues the stream extends the last piece: without excisions there
         // is one piece however many reads there were.

@@ -1,4 +1,5 @@
 import AMIProtocol
+import NIOCore
 
 /// The statements that talk to the manager: connect, send, login, action, command.
 extension Interpreter {
@@ -159,7 +160,7 @@ extension Interpreter {
             switch input {
             case .text(let bytes, let offset):
                 buffer.ingest(bytes, offset: offset)
-                logFile?.write(String(decoding: bytes, as: UTF8.self))
+                logFile?.write(String(buffer: bytes))
             case .packet(let packet):
                 if packet.kind == .event { pendingEvents.append(packet) }
             case .timeout, .eof:

@@ -1,4 +1,5 @@
 import AMIProtocol
+import NIOCore
 
 /// `expect`: earliest match wins, ties by branch order; incremental scanning; deadlines.
 extension Interpreter {
@@ -98,9 +99,10 @@ extension Interpreter {
                 switch input {
                 case .text(let bytes, let offset):
                     buffer.ingest(bytes, offset: offset)
-                    logFile?.write(String(decoding: bytes, as: UTF8.self))
+                    logFile?.write(String(buffer: bytes))
                 case .packet(let packet):
-                    if packet.kind == .event { pendingEvents.append(packet) }
+                    // Every packet waits here; only an event branch asks its kind.
+                    pendingEvents.append(packet)
                 case .timeout, .eof:
                     ending = input
                 }

@@ -1,4 +1,5 @@
 import AMIProtocol
+import NIOCore
 
 /// What a REPL needs beyond running statements: outcomes it can tell apart, variables
 /// for completion, the connection for the prompt, and what arrives while the user types.

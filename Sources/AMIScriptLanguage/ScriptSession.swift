@@ -1,4 +1,5 @@
 import AMIProtocol
+import NIOCore
 
 /// What the interpreter needs from a connection to a manager. The language module
 /// never touches a socket: the command line gives it a session over AMIClient, tests
@@ -23,8 +24,8 @@ public protocol ScriptSession: AnyObject {
 }
 
 public enum SessionInput: Sendable {
-    /// Received text, and the stream offset of its first byte.
-    case text([UInt8], offset: Int64)
+    /// Received text (as it came, no copy), and the stream offset of its first byte.
+    case text(ByteBuffer, offset: Int64)
     /// A decoded packet (its bytes also came, or will come, as text).
     case packet(AMIPacket)
     case timeout

@@ -59,7 +59,7 @@ public final class AMIClientSession: ScriptSession {
             for item in items {
                 switch item {
                 case .bytes(let buffer, let offset):
-                    inputs.append(.text(Array(buffer.readableBytesView), offset: offset))
+                    inputs.append(.text(buffer, offset: offset))
                 case .message(.packet(let packet)):
                     inputs.append(.packet(packet))
                 case .message(.banner):
@@ -84,7 +84,7 @@ public final class AMIClientSession: ScriptSession {
             var passedOver: [SessionInput] = []
             let result = try await connection.perform(AMIAction(name, headers), timeout: timeout.map { .nanoseconds(Int64($0 * 1e9)) }) { item in
                 switch item {
-                case .bytes(let buffer, let offset): passedOver.append(.text(Array(buffer.readableBytesView), offset: offset))
+                case .bytes(let buffer, let offset): passedOver.append(.text(buffer, offset: offset))
                 case .message(.packet(let packet)): passedOver.append(.packet(packet))
                 case .message(.banner): break
                 }

@@ -45,7 +45,7 @@ final class FakeSession: ScriptSession {
     private var offset: Int64 = 0
     func receiveText(_ text: String) {
         let bytes = Array(text.utf8)
-        inputs.append(.text(bytes, offset: offset))
+        inputs.append(.text(ByteBuffer(bytes: bytes), offset: offset))
         offset += Int64(bytes.count)
     }
 
