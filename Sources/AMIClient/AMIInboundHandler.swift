@@ -25,7 +25,10 @@ final class AMIInboundHandler: ChannelInboundHandler {
         guard !failed else { return }
         let buffer = unwrapInboundIn(data)
         tap?(buffer)
-        var items: [AMIInbound] = [.bytes(buffer, streamOffset: streamOffset)]
+        var items: [AMIInbound] = []
+        // Room for every packet a read may hold (events run about 150 bytes).
+        items.reserveCapacity(1 + buffer.readableBytes / 100)
+        items.append(.bytes(buffer, streamOffset: streamOffset))
         streamOffset += Int64(buffer.readableBytes)
         do {
             try processor.process(buffer: buffer) { message in

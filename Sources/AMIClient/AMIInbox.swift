@@ -98,10 +98,18 @@ final class AMIInbox: Sendable {
             try Task.checkCancellation()
             let (batch, end, shouldResume): ([AMIInbound], AMIConnectionEnd?, Bool) = state.withLockedValue { state in
                 var batch: [AMIInbound] = []
-                batch.reserveCapacity(state.putBack.count + state.items.count)
-                while let item = state.putBack.popFirst() { batch.append(item) }
-                while let item = state.items.popFirst() { batch.append(item) }
-                for case .bytes(let buffer, _) in batch { state.queuedBytes -= buffer.readableBytes }
+                if !state.putBack.isEmpty {
+                    batch.reserveCapacity(state.putBack.count + state.items.count)
+                    batch.append(contentsOf: state.putBack)
+                    state.putBack.removeAll(keepingCapacity: true)
+                }
+                if batch.isEmpty {
+                    batch = Array(state.items)
+                } else {
+                    batch.append(contentsOf: state.items)
+                }
+                state.items.removeAll(keepingCapacity: true)
+                state.queuedBytes = 0
                 var wake = false
                 if !batch.isEmpty, state.paused, state.queuedBytes < lowWater {
                     state.paused = false
