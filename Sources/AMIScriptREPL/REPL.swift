@@ -54,7 +54,7 @@ public final class REPL {
                 editor.discardLine()
                 editor.start(prompt: prompt)
             }
-            if waitForTerminal(milliseconds: 50) {
+            if await waitForTerminal(milliseconds: 50) {
                 if let typed = editor.readAvailable() {
                     guard let line = typed else { break }  // Ctrl-D
                     history.record(line)
@@ -74,9 +74,15 @@ public final class REPL {
 
     static let version = "0.3.0"
 
-    private func waitForTerminal(milliseconds: Int32) -> Bool {
-        var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
-        return poll(&descriptor, 1, milliseconds) > 0
+    /// Waits on another thread, so the thread that runs the sockets (and, in amiscript,
+    /// the tasks) is never blocked by the terminal.
+    private func waitForTerminal(milliseconds: Int32) async -> Bool {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+                continuation.resume(returning: poll(&descriptor, 1, milliseconds) > 0)
+            }
+        }
     }
 
     // MARK: Running input
