@@ -102,6 +102,12 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // The in-process decoder benchmark (workload 5 of bench/run.py).
+        .executableTarget(
+            name: "amibench",
+            dependencies: ["AMIProtocol", .product(name: "NIOCore", package: "swift-nio")],
+            path: "bench/amibench"
+        ),
         .executableTarget(
             name: "amiscript",
             dependencies: [

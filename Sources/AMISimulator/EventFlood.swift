@@ -76,13 +76,13 @@ struct EventFlood {
         switch number % 3 {
         case 0:
             return "Event: VarSet\r\nPrivilege: dialplan,all\r\nChannel: \(channel)\r\nUniqueid: 1795975542.\(number)\r\n"
-                + "Variable: BRIDGEPEER\r\nValue: PJSIP/200-0000002b\r\n\r\n"
+                + "Linkedid: 1795975542.\(number)\r\nVariable: BRIDGEPEER\r\nValue: PJSIP/200-0000002b\r\n\r\n"
         case 1:
             return "Event: Newstate\r\nPrivilege: call,all\r\nChannel: \(channel)\r\nChannelState: 6\r\n"
-                + "ChannelStateDesc: Up\r\nUniqueid: 1795975542.\(number)\r\n\r\n"
+                + "ChannelStateDesc: Up\r\nUniqueid: 1795975542.\(number)\r\nLinkedid: 1795975542.\(number)\r\n\r\n"
         default:
             return "Event: RTCPSent\r\nPrivilege: reporting,all\r\nChannel: \(channel)\r\nSSRC: 0x6d1f\r\n"
-                + "SentPackets: \(number)\r\nReport0Fraction: 0\r\n\r\n"
+                + "SentPackets: \(number)\r\nReport0Fraction: 0\r\nUniqueid: 1795975542.\(number)\r\n\r\n"
         }
     }
 }

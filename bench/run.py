@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""amiscript against the seed's approach (Tcl Expect driving telnet), same server, one run.
+
+    python3 bench/run.py            # the full benchmark (about 3 minutes)
+    python3 bench/run.py --smoke    # a short run for CI: everything runs, numbers printed
+
+Builds the release binaries when missing, starts amisim (release) on free loopback ports,
+alternates amiscript and Expect runs, prints medians and ratios as a Markdown table, and
+writes bench/results/flood.dat (+ docs/flood.png when gnuplot is installed).
+"""
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RELEASE = os.path.join(ROOT, ".build", "release")
+SMOKE = "--smoke" in sys.argv
+REPS = 3 if SMOKE else 15
+
+
+def binary(name):
+    return os.path.join(RELEASE, name)
+
+
+def ensure_built():
+    needed = ["amiscript", "amisim", "amibench"]
+    if not all(os.path.exists(binary(n)) for n in needed):
+        subprocess.run(["swift", "build", "-c", "release"], cwd=ROOT, check=True)
+    for tool in ("expect", "telnet"):
+        if shutil.which(tool) is None:
+            sys.exit(f"bench: {tool} is needed (apt-get install expect telnet)")
+
+
+class Simulator:
+    def __init__(self, *arguments):
+        self.proc = subprocess.Popen([binary("amisim"), "--port", "0", *arguments],
+                                     stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        self.port = int(line.strip().rsplit(":", 1)[1])
+        self.env = dict(os.environ, AMI_HOST="127.0.0.1", AMI_PORT=str(self.port))
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def timed(command, env, stdin=None):
+    """Wall seconds, peak RSS (KiB) and stdout of one run."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"bench: {' '.join(command)} failed: {err.strip()}")
+    return wall, usage.ru_maxrss, out
+
+
+def median(values):
+    return statistics.median(values)
+
+
+rows = []
+
+
+def row(workload, amiscript, expect, ratio, target, met):
+    rows.append((workload, amiscript, expect, ratio, target, "yes" if met else "**no**"))
+
+
+def workload_vmcount():
+    sim = Simulator()
+    ours, theirs = [], []
+    for _ in range(REPS):
+        ours.append(timed([binary("amiscript"), "examples/vmcount.ami", "123@default"], sim.env)[0])
+        theirs.append(timed([os.path.join(ROOT, "..", "shared", "checks", "vmcount.exp"), "123@default"], sim.env)[0])
+    sim.stop()
+    a, e = median(ours) * 1000, median(theirs) * 1000
+    row("1. vmcount, process start to exit (median wall)", f"{a:.1f} ms", f"{e:.1f} ms", f"{a / e:.2f}",
+        "ratio ≤ 0.25, amiscript ≤ 15 ms", a / e <= 0.25 and a <= 15)
+
+
+flood_points = []
+
+
+def flood_seconds(out):
+    return float(re.search(r"after ([0-9.]+)", out).group(1))
+
+
+def workload_flood():
+    sizes = [1, 10] if SMOKE else [10, 100, 1000]
+    reps = 1 if SMOKE else 3
+    expect_sizes = [1] if SMOKE else [10, 100]
+    results = {}
+    for size in sizes:
+        sim = Simulator("--fault", "flood", "--flood-bytes", str(size * 1_000_000))
+        ours, rss, theirs = [], [], []
+        for _ in range(reps):
+            wall, peak, out = timed([binary("amiscript"), "bench/flood.ami"], sim.env)
+            ours.append(flood_seconds(out))
+            rss.append(peak)
+            if size in expect_sizes:
+                theirs.append(flood_seconds(timed(["expect", "-f", "bench/flood.exp"], sim.env)[2]))
+        sim.stop()
+        results[size] = (median(ours), max(rss), median(theirs) if theirs else None)
+        flood_points.append((size, median(ours), median(theirs) if theirs else None))
+    for size, (seconds, peak, expect_seconds) in results.items():
+        rate = size / seconds
+        expect_rate = f"{size / expect_seconds:.0f} MB/s ({expect_seconds:.2f} s)" if expect_seconds else "not run"
+        ratio = f"{seconds / expect_seconds:.3f}" if expect_seconds else "—"
+        row(f"2. flood N={size} MB: throughput (peak RSS)", f"{rate:.0f} MB/s ({seconds:.3f} s, {peak / 1024:.1f} MiB)",
+            expect_rate, ratio, "≥ 500 MB/s; RSS ≤ 32 MiB at 1000", rate >= 500 and (size < 1000 or peak <= 32 * 1024))
+    sizes_sorted = sorted(results)
+    for small, large in zip(sizes_sorted, sizes_sorted[1:]):
+        growth = results[large][0] / results[small][0]
+        factor = large / small
+        row(f"2. flood time growth N={small}→{large}", f"×{growth:.1f}", "", "", f"≤ ×{factor * 1.1:.0f}", growth <= factor * 1.1)
+
+
+def workload_pings():
+    count = 1000 if SMOKE else 10000
+    sim = Simulator()
+    ours, raw, theirs = [], [], []
+    for _ in range(1 if SMOKE else 3):
+        out = timed([binary("amiscript"), "bench/pings.ami", str(count)], sim.env)[2]
+        ours.append(count / float(re.search(r"in ([0-9.]+)", out).group(1)))
+        out = timed([sys.executable, "bench/raw_ping.py", "127.0.0.1", str(sim.port), str(count)], sim.env)[2]
+        raw.append(float(re.search(r"= (\d+)", out).group(1)))
+        out = timed(["expect", "-f", "bench/pings.exp", str(count)], sim.env)[2]
+        theirs.append(count / float(re.search(r"in ([0-9.]+)", out).group(1)))
+    sim.stop()
+    a, r, e = median(ours), median(raw), median(theirs)
+    row(f"3. {count} Ping round trips on one connection", f"{a:,.0f} actions/s", f"{e:,.0f} actions/s",
+        f"{e / a:.2f} (time)", "≥ 10,000 actions/s", a >= 10000)
+    row("3. same loop, Python raw socket", f"{r:,.0f} actions/s", "", "", "(reference)", True)
+
+
+def workload_startup():
+    ours, theirs = [], []
+    for _ in range(REPS * 2):
+        ours.append(timed([binary("amiscript"), "-e", "exit 0"], os.environ)[0])
+        theirs.append(timed(["expect", "-c", "exit 0"], os.environ)[0])
+    a, e = median(ours) * 1000, median(theirs) * 1000
+    row("4. start-up: `amiscript -e 'exit 0'`", f"{a:.1f} ms", f"{e:.1f} ms (`expect -c 'exit 0'`)",
+        f"{a / e:.2f}", "≤ 10 ms", a <= 10)
+
+
+def workload_decoder():
+    out = subprocess.run([binary("amibench"), "20" if SMOKE else "300"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    framing = int(re.search(r"framing only:\s+(\d+)", out).group(1))
+    full = int(re.search(r"all headers:\s+(\d+)", out).group(1))
+    row("5. decoder alone, ~150-byte events (framing)", f"{framing:,} packets/s", "", "", "≥ 1,000,000/s", framing >= 1_000_000)
+    row("5. decoder alone, framing + every header read", f"{full:,} packets/s", "", "", "≥ 1,000,000/s", full >= 1_000_000)
+
+
+def plot():
+    results = os.path.join(ROOT, "bench", "results")
+    os.makedirs(results, exist_ok=True)
+    data = os.path.join(results, "flood.dat")
+    with open(data, "w") as f:
+        f.write("# N_MB amiscript_s expect_s\n")
+        for size, ours, theirs in flood_points:
+            f.write(f"{size} {ours} {theirs if theirs else 'NaN'}\n")
+    if shutil.which("gnuplot") is None or SMOKE:
+        return
+    script = f"""
+set terminal pngcairo size 900,560 font ",11"
+set output "{os.path.join(ROOT, 'docs', 'flood.png')}"
+set title "Workload 2: expect /NewMessages/ through N MB of events (log scales)"
+set xlabel "N (MB of events before the match)"
+set ylabel "seconds from login to match"
+set logscale xy
+set key top left
+set grid
+plot "{data}" using 1:2 with linespoints lw 2 title "amiscript", \\
+     "{data}" using 1:3 with linespoints lw 2 title "Tcl Expect + telnet"
+"""
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Linux {platform.release()}"
+
+
+def main():
+    ensure_built()
+    print(f"# amiscript benchmark{' (smoke)' if SMOKE else ''} — {machine()}\n")
+    for workload in (workload_startup, workload_vmcount, workload_pings, workload_flood, workload_decoder):
+        workload()
+        print(f"done: {workload.__name__}", file=sys.stderr)
+    plot()
+    print("| workload | amiscript | Tcl Expect + telnet | ratio (amiscript/Expect) | target | met |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+    print(f"\n{sum(1 for r in rows if r[5] == 'yes')} passed, {sum(1 for r in rows if r[5] != 'yes')} failed")
+
+
+if __name__ == "__main__":
+    main()
