@@ -125,6 +125,9 @@ def workload_flood():
 
 def workload_pings():
     count = 1000 if SMOKE else 10000
+    # Expect + telnet answers about 23 round trips a second here (telnet's small writes
+    # meet Nagle and delayed ACKs), so it runs fewer; rates are compared, not totals.
+    expect_count = 100 if SMOKE else 500
     sim = Simulator()
     ours, raw, theirs = [], [], []
     for _ in range(1 if SMOKE else 3):
@@ -132,12 +135,12 @@ def workload_pings():
         ours.append(count / float(re.search(r"in ([0-9.]+)", out).group(1)))
         out = timed([sys.executable, "bench/raw_ping.py", "127.0.0.1", str(sim.port), str(count)], sim.env)[2]
         raw.append(float(re.search(r"= (\d+)", out).group(1)))
-        out = timed(["expect", "-f", "bench/pings.exp", str(count)], sim.env)[2]
-        theirs.append(count / float(re.search(r"in ([0-9.]+)", out).group(1)))
+        out = timed(["expect", "-f", "bench/pings.exp", str(expect_count)], sim.env)[2]
+        theirs.append(expect_count / float(re.search(r"in ([0-9.]+)", out).group(1)))
     sim.stop()
     a, r, e = median(ours), median(raw), median(theirs)
-    row(f"3. {count} Ping round trips on one connection", f"{a:,.0f} actions/s", f"{e:,.0f} actions/s",
-        f"{e / a:.2f} (time)", "≥ 10,000 actions/s", a >= 10000)
+    row(f"3. Ping round trips on one connection ({count:,}; Expect: {expect_count})", f"{a:,.0f} actions/s",
+        f"{e:,.1f} actions/s", f"{e / a:.4f} (time per action)", "≥ 10,000 actions/s", a >= 10000)
     row("3. same loop, Python raw socket", f"{r:,.0f} actions/s", "", "", "(reference)", True)
 
 
