@@ -210,7 +210,9 @@ def main():
     print("|---|---|---|---|---|---|")
     for r in rows:
         print("| " + " | ".join(r) + " |")
-    print(f"\n{sum(1 for r in rows if r[5] == 'yes')} passed, {sum(1 for r in rows if r[5] != 'yes')} failed")
+    met = sum(1 for r in rows if r[5] == "yes")
+    note = " (smoke sizes are too small for the throughput targets)" if SMOKE else ""
+    print(f"\ntargets: {met} met, {len(rows) - met} not met{note}")
 
 
 if __name__ == "__main__":
