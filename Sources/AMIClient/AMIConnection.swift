@@ -95,6 +95,9 @@ public final class AMIConnection: Sendable {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(configuration.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // Start with 64 KiB reads (NIO starts at 2 KiB and grows): a burst of events is
+            // read in large pieces from its first byte.
+            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 65_536, maximum: 65_536))
             .channelInitializer { channel in
                 let inbox = AMIInbox(
                     highWater: configuration.maxBufferedBytes,

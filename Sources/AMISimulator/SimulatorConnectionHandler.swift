@@ -13,6 +13,7 @@ final class SimulatorConnectionHandler: ChannelInboundHandler, SessionOutput {
     private var context: ChannelHandlerContext?
     private var flood: EventFlood?
     private var floodTimer: RepeatedTask?
+    private var pumping = false
 
     init(state: SimulatorState) {
         self.state = state
@@ -171,11 +172,15 @@ final class SimulatorConnectionHandler: ChannelInboundHandler, SessionOutput {
 
     /// Writes flood batches while the socket takes them; resumes on writability.
     private func pumpFlood() {
-        guard let context, var flood else { return }
-        while context.channel.isWritable, !flood.isDone {
+        // A write can flip writability and call back in here before it returns: the
+        // flood's state is stored before each write, and a nested call does nothing.
+        guard !pumping, let context else { return }
+        pumping = true
+        defer { pumping = false }
+        while context.channel.isWritable, var flood = self.flood, !flood.isDone {
             let piece = flood.nextBatch(size: 256 * 1024, allocator: context.channel.allocator)
+            self.flood = flood.isDone ? nil : flood
             context.writeAndFlush(wrapOutboundOut(piece), promise: nil)
         }
-        self.flood = flood.isDone ? nil : flood
     }
 }
