@@ -35,6 +35,8 @@ public final class AMISimulatorServer: Sendable {
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // Room for a flood's pieces in flight, so the flood is not paced by wake-ups.
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 1 << 20, high: 4 << 20))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let decoder = AMIDecoder(configuration: AMIDecoder.Configuration(
