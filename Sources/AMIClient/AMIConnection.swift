@@ -29,7 +29,7 @@ public final class AMIConnection: Sendable {
             connectTimeout: TimeAmount = .seconds(10),
             bannerTimeout: TimeAmount = .seconds(3),
             decoder: AMIDecoder.Configuration = .client,
-            maxBufferedBytes: Int = 1024 * 1024,
+            maxBufferedBytes: Int = 256 * 1024,
             actionIDPrefix: String = "amiscript"
         ) {
             self.connectTimeout = connectTimeout
