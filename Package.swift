@@ -87,6 +87,7 @@ let package = Package(
             name: "AMIScriptREPL",
             dependencies: [
                 "CEditLine",
+                "CommandLineSupport",
                 "AMIScriptLanguage",
                 "AMIProtocol",
             ]
@@ -105,7 +106,7 @@ let package = Package(
         // The in-process decoder benchmark (workload 5 of bench/run.py).
         .executableTarget(
             name: "amibench",
-            dependencies: ["AMIProtocol", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["AMIProtocol", "AMISimulator", .product(name: "NIOCore", package: "swift-nio")],
             path: "bench/amibench"
         ),
         .executableTarget(

@@ -153,21 +153,26 @@ extension Interpreter {
         }
     }
 
-    /// Text and packets that arrived while waiting for something else, into the expect
-    /// buffer (bounded by match_max) and the events an `expect event` can still match.
-    func take(_ inputs: [SessionInput]) {
+    /// Received text and packets into the expect buffer (bounded by match_max) and the
+    /// packets an `expect event` can still match; returns the end (timeout or eof) if the
+    /// inputs carry one.
+    @discardableResult
+    func take(_ inputs: [SessionInput]) -> SessionInput? {
+        var ending: SessionInput?
         for input in inputs {
             switch input {
             case .text(let bytes, let offset):
                 buffer.ingest(bytes, offset: offset)
                 logFile?.write(String(buffer: bytes))
             case .packet(let packet):
-                if packet.kind == .event { pendingEvents.append(packet) }
+                // Every packet waits here; only an event branch asks its kind.
+                pendingEvents.append(packet)
             case .timeout, .eof:
-                break
+                ending = input
             }
         }
         dropConsumedEvents()
+        return ending
     }
 
     private func bind(_ outcome: ActionOutcome) {

@@ -94,21 +94,7 @@ extension Interpreter {
                 }
             }
             // Take in everything that came, then match once: one scan per batch of reads.
-            var ending: SessionInput?
-            for input in inputs {
-                switch input {
-                case .text(let bytes, let offset):
-                    buffer.ingest(bytes, offset: offset)
-                    logFile?.write(String(buffer: bytes))
-                case .packet(let packet):
-                    // Every packet waits here; only an event branch asks its kind.
-                    pendingEvents.append(packet)
-                case .timeout, .eof:
-                    ending = input
-                }
-            }
-            dropConsumedEvents()
-            guard let input = ending else { continue }
+            guard let input = take(inputs) else { continue }
             if inputs.count > 1 {
                 // Data came with the end: it gets its chance to match first.
                 pendingEnd = input

@@ -63,24 +63,21 @@ extension Interpreter {
             } catch {
                 return result
             }
-            for input in inputs {
-                switch input {
-                case .text(let bytes, let offset):
-                    buffer.ingest(bytes, offset: offset)
-                case .packet(let packet):
-                    if packet.kind == .event { pendingEvents.append(packet) }
-                    result.packets.append(packet)
-                case .timeout:
-                    dropConsumedEvents()
-                    return result
-                case .eof(let reason):
-                    result.ended = reason
-                    await session.close(logoff: false, timeout: 0)
-                    loggedIn = false
-                    return result
-                }
+            result.packets += inputs.compactMap { input -> AMIPacket? in
+                if case .packet(let packet) = input { return packet }
+                return nil
             }
-            dropConsumedEvents()
+            switch take(inputs) {
+            case .timeout?:
+                return result
+            case .eof(let reason)?:
+                result.ended = reason
+                await session.close(logoff: false, timeout: 0)
+                loggedIn = false
+                return result
+            default:
+                continue
+            }
         }
     }
 

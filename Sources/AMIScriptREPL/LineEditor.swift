@@ -1,4 +1,5 @@
 import CEditLine
+import CommandLineSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -82,12 +83,7 @@ final class LineEditor {
     }
 
     private func write(_ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
-            if written <= 0 { return }
-            bytes = bytes.dropFirst(written)
-        }
+        StandardStreams.writeOutput(text)
     }
 
     // MARK: Completion

@@ -1,4 +1,5 @@
 import AMIProtocol
+import CommandLineSupport
 import AMIScriptLanguage
 import Dispatch
 import Synchronization
@@ -320,12 +321,7 @@ public final class REPL {
     }
 
     private func write(_ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
-            if written <= 0 { return }
-            bytes = bytes.dropFirst(written)
-        }
+        StandardStreams.writeOutput(text)
     }
 }
 

@@ -72,6 +72,14 @@ struct EventFlood {
     }
 
     static func event(_ number: Int) -> String {
+        FloodEvents.event(number)
+    }
+}
+
+/// The realistic events of a flood (about 150 bytes each), also what the decoder
+/// benchmark decodes.
+public enum FloodEvents {
+    public static func event(_ number: Int) -> String {
         let channel = "PJSIP/\(100 + number % 50)-\(String(number % 0xFFFF, radix: 16))"
         switch number % 3 {
         case 0:

@@ -1,4 +1,5 @@
 import AMIProtocol
+import AMISimulator
 import NIOCore
 
 #if canImport(Glibc)
@@ -11,20 +12,7 @@ import Glibc
 /// Usage: amibench [MEGABYTES]   (default 200)
 let megabytes = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 200 : 200
 
-func event(_ number: Int) -> String {
-    let channel = "PJSIP/\(100 + number % 50)-\(String(number % 0xFFFF, radix: 16))"
-    switch number % 3 {
-    case 0:
-        return "Event: VarSet\r\nPrivilege: dialplan,all\r\nChannel: \(channel)\r\nUniqueid: 1795975542.\(number)\r\n"
-            + "Variable: BRIDGEPEER\r\nValue: PJSIP/200-0000002b\r\n\r\n"
-    case 1:
-        return "Event: Newstate\r\nPrivilege: call,all\r\nChannel: \(channel)\r\nChannelState: 6\r\n"
-            + "ChannelStateDesc: Up\r\nUniqueid: 1795975542.\(number)\r\nLinkedid: 1795975542.\(number)\r\n\r\n"
-    default:
-        return "Event: RTCPSent\r\nPrivilege: reporting,all\r\nChannel: \(channel)\r\nSSRC: 0x6d1f\r\n"
-            + "SentPackets: \(number)\r\nReport0Fraction: 0\r\nUniqueid: 1795975542.\(number)\r\n\r\n"
-    }
-}
+func event(_ number: Int) -> String { FloodEvents.event(number) }
 
 // One 1 MiB block of events, fed as 64 KiB reads (what a socket delivers).
 var blockText = ""
