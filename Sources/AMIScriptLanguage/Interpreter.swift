@@ -40,6 +40,7 @@ public final class Interpreter {
     /// Bytes handed to the regex engine by expect (from each branch's resume point):
     /// the measure of incremental scanning, which keeps it linear in the bytes received.
     var scannedBytes = 0
+    var regexCache: [String: Regex] = [:]
 
     public init(configuration: Configuration, session: ScriptSession, output: ScriptOutput) {
         self.configuration = configuration
@@ -398,8 +399,9 @@ public final class Interpreter {
     }
 
     func compile(_ literal: RegexLiteral, at location: SourceLocation) throws -> Regex {
+        let source = try regexSource(literal, at: location)
         do {
-            return try Regex(try regexSource(literal, at: location), flags: literal.flags)
+            return try cachedRegex(source, flags: literal.flags, literal: false)
         } catch let error as Regex.CompileError {
             throw ScriptError(location, "bad regex \(literal.display): \(error.message)")
         }
@@ -407,10 +409,21 @@ public final class Interpreter {
 
     func compileText(_ text: String, literal: Bool, at location: SourceLocation) throws -> Regex {
         do {
-            return try Regex(text, literal: literal)
+            return try cachedRegex(text, flags: "", literal: literal)
         } catch let error as Regex.CompileError {
             throw ScriptError(location, "bad regex /\(text)/: \(error.message)")
         }
+    }
+
+    /// Compiled patterns by source: an `expect` in a loop compiles (and JIT-compiles) its
+    /// pattern once, not on every pass. Bounded, for patterns built from changing values.
+    private func cachedRegex(_ source: String, flags: String, literal: Bool) throws -> Regex {
+        let key = (literal ? "L" : "R") + flags + "/" + source
+        if let regex = regexCache[key] { return regex }
+        let regex = try Regex(source, flags: flags, literal: literal)
+        if regexCache.count >= 256 { regexCache.removeAll(keepingCapacity: true) }
+        regexCache[key] = regex
+        return regex
     }
 
     /// `$0`…`$N`, named groups, `$before`, as a match sets them.

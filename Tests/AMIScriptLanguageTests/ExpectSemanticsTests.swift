@@ -228,4 +228,21 @@ final class ExpectSemanticsTests: XCTestCase {
             """, session: session)
         XCTAssertEqual(result.output, "12\nSecret: ********\r\nrest")
     }
+
+    func testAPatternInALoopIsCompiledOnce() async {
+        let session = FakeSession()
+        for index in 1...5 { session.receiveText("n=\(index)\r\n") }
+        let source = SourceFile(name: "t", text: """
+            connect
+            set total 0
+            for i in 1..5 { expect /n=(\\d)/ { set total ($total + $1) } }
+            print $total
+            """)
+        let output = CapturedOutput()
+        let interpreter = Interpreter(configuration: .init(scriptName: "t", arguments: [], environment: [:]),
+                                      session: session, output: output)
+        _ = await interpreter.run(Parser.parse(source).script.statements)
+        XCTAssertEqual(output.output, "15\n")
+        XCTAssertEqual(interpreter.regexCache.count, 1)
+    }
 }
