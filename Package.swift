@@ -146,6 +146,7 @@ let package = Package(
                 "AMIClient", "AMISimulator", "AMIProtocol", "AMITestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(

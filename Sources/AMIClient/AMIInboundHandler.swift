@@ -9,7 +9,9 @@ final class AMIInboundHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private let inbox: AMIInbox
-    private var processor: NIOSingleStepByteToMessageProcessor<AMIDecoder>
+    private var decoder: AMIDecoder
+    /// The start of a packet that the last read ended inside.
+    private var leftover: ByteBuffer?
     private var streamOffset: Int64 = 0
     private var failed = false
 
@@ -18,7 +20,7 @@ final class AMIInboundHandler: ChannelInboundHandler {
     init(inbox: AMIInbox, decoder: AMIDecoder, tap: (@Sendable (ByteBuffer) -> Void)? = nil) {
         self.tap = tap
         self.inbox = inbox
-        self.processor = NIOSingleStepByteToMessageProcessor(decoder, maximumBufferSize: nil)
+        self.decoder = decoder
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -31,9 +33,7 @@ final class AMIInboundHandler: ChannelInboundHandler {
         items.append(.bytes(buffer, streamOffset: streamOffset))
         streamOffset += Int64(buffer.readableBytes)
         do {
-            try processor.process(buffer: buffer) { message in
-                items.append(.message(message))
-            }
+            try decode(buffer) { items.append(.message($0)) }
         } catch {
             inbox.append(contentsOf: items)
             fail(context: context, error: error)
@@ -42,10 +42,69 @@ final class AMIInboundHandler: ChannelInboundHandler {
         inbox.append(contentsOf: items)
     }
 
+    /// Decodes a read. The packet a previous read ended inside is completed from this
+    /// read's first bytes only; the rest is decoded in place, without copying the read
+    /// into an accumulation buffer (what NIO's generic processor would do).
+    private func decode(_ read: ByteBuffer, _ emit: (AMIMessage) -> Void) throws {
+        var buffer = read
+        if var partial = leftover {
+            leftover = nil
+            if decoder.isInsideOrdinaryPacket, let end = Self.packetEnd(after: partial, in: read) {
+                partial.writeImmutableBuffer(read.getSlice(at: read.readerIndex, length: end)!)
+                while let message = try decoder.decode(buffer: &partial) { emit(message) }
+                if partial.readableBytes == 0 {
+                    buffer.moveReaderIndex(forwardBy: end)
+                } else {
+                    // Not what the quick look expected: take the slow, certain way.
+                    partial.writeImmutableBuffer(buffer.getSlice(at: buffer.readerIndex + end, length: buffer.readableBytes - end)!)
+                    buffer = partial
+                }
+            } else {
+                partial.writeImmutableBuffer(read)
+                buffer = partial
+            }
+        }
+        while let message = try decoder.decode(buffer: &buffer) { emit(message) }
+        if buffer.readableBytes > 0 {
+            // Own the partial packet: a fresh small buffer, so the read's storage is not
+            // kept alive (or grown) by it.
+            var copy = ByteBufferAllocator().buffer(capacity: buffer.readableBytes + 4096)
+            copy.writeImmutableBuffer(buffer)
+            leftover = copy
+        }
+    }
+
+    /// Where (in `read`) the empty line ending the packet begun in `partial` ends: a line
+    /// end followed by an empty line, possibly across the two buffers.
+    static func packetEnd(after partial: ByteBuffer, in read: ByteBuffer) -> Int? {
+        let tail = partial.readableBytesView.suffix(3)
+        return read.withUnsafeReadableBytes { bytes -> Int? in
+            // Look at the last bytes of the partial packet, then at the read.
+            func byte(_ index: Int) -> UInt8? {
+                if index < 0 {
+                    let position = tail.endIndex + index
+                    return position >= tail.startIndex ? tail[position] : nil
+                }
+                return index < bytes.count ? bytes[index] : nil
+            }
+            var index = -tail.count
+            while index < bytes.count {
+                if byte(index) == 0x0A {
+                    if byte(index + 1) == 0x0A, index + 2 > 0 { return index + 2 }
+                    if byte(index + 1) == 0x0D, byte(index + 2) == 0x0A, index + 3 > 0 { return index + 3 }
+                }
+                index += 1
+            }
+            return nil
+        }
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         if !failed {
             do {
-                try processor.finishProcessing(seenEOF: true) { message in
+                var rest = leftover ?? ByteBuffer()
+                leftover = nil
+                while let message = try decoder.decodeLast(buffer: &rest, seenEOF: true) {
                     inbox.append(.message(message))
                 }
                 inbox.finish(.closedByServer)

@@ -58,6 +58,12 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
     private var packetLines = 0
     private var legacy: LegacyBody = .none
 
+    /// True inside an ordinary packet (past its first line, not a legacy body): then only
+    /// its empty line can end it, whatever comes before.
+    public var isInsideOrdinaryPacket: Bool {
+        !atStreamStart && legacy == .none && packetLines > 0
+    }
+
     public init(configuration: Configuration = .client) {
         self.configuration = configuration
     }

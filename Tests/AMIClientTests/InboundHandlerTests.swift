@@ -1,0 +1,78 @@
+@testable import AMIClient
+import AMIProtocol
+import AMISimulator
+import AMITestSupport
+import NIOCore
+import NIOEmbedded
+import XCTest
+
+/// The client's handler completes a packet cut by a read from the next read's first
+/// bytes and decodes the rest in place: whatever the cuts, the packets are those of a
+/// decoding all at once.
+final class InboundHandlerTests: XCTestCase {
+    private func stream() throws -> [UInt8] {
+        var bytes = Array("Asterisk Call Manager/13.0.0\r\n".utf8)
+        for transcript in try Transcripts.asteriskMaster() {
+            bytes += Array(transcript.lines.filter(\.fromServer).dropFirst().map(\.data).joined().utf8)
+        }
+        // Legacy bodies (empty lines inside, glued marker), bare LF packets, events.
+        bytes += Array("Response: Follows\r\nPrivilege: Command\r\nActionID: x\r\nline\n\nName : v\n2 calls processed--END COMMAND--\r\n\r\n".utf8)
+        bytes += Array("Event: A\nX: 1\n\nEvent: B\r\nY: 2\r\n\n".utf8)
+        for number in 0..<600 { bytes += Array(FloodEvents.event(number).utf8) }
+        return bytes
+    }
+
+    private func decodeThroughHandler(_ bytes: [UInt8], cuts: [Int]) throws -> [AMIMessage] {
+        let loop = EmbeddedEventLoop()
+        let inbox = AMIInbox(highWater: .max, pause: {}, resume: {})
+        let channel = EmbeddedChannel(handler: AMIInboundHandler(inbox: inbox, decoder: AMIDecoder()), loop: loop)
+        var offset = 0
+        var cut = 0
+        while offset < bytes.count {
+            let size = max(1, cuts[cut % cuts.count])
+            cut += 1
+            let end = min(bytes.count, offset + size)
+            try channel.writeInbound(ByteBuffer(bytes: bytes[offset..<end]))
+            offset = end
+        }
+        _ = try channel.finish()
+        var messages: [AMIMessage] = []
+        let box = MessagesBox()
+        let done = expectation(description: "read")
+        Task {
+            if case .items(let items) = try await inbox.nextBatch(deadline: .now(), timer: loop) {
+                box.messages = items.compactMap { if case .message(let message) = $0 { return message } else { return nil } }
+            }
+            done.fulfill()
+        }
+        wait(for: [done], timeout: 10)
+        messages = box.messages
+        return messages
+    }
+
+    func testCutsAnywhereGiveThePacketsOfOneDecode() throws {
+        let bytes = try stream()
+        var decoder = AMIDecoder()
+        var whole = ByteBuffer(bytes: bytes)
+        var expected: [AMIMessage] = []
+        while let message = try decoder.decode(buffer: &whole) { expected.append(message) }
+        XCTAssertGreaterThan(expected.count, 700)
+        var generator = SystemRandomNumberGenerator()
+        let patterns: [[Int]] = [
+            [1], [2, 3], [7], [65536], [1000, 1, 4096, 3],
+            (0..<50).map { _ in Int.random(in: 1...300, using: &generator) },
+            (0..<50).map { _ in Int.random(in: 1000...70000, using: &generator) },
+        ]
+        for cuts in patterns {
+            let got = try decodeThroughHandler(bytes, cuts: cuts)
+            XCTAssertEqual(got.count, expected.count, "cuts \(cuts.prefix(5))")
+            XCTAssertEqual(got, expected, "cuts \(cuts.prefix(5))")
+            let ranges = got.compactMap(\.packet).map(\.streamRange)
+            XCTAssertEqual(ranges, expected.compactMap(\.packet).map(\.streamRange), "stream offsets")
+        }
+    }
+}
+
+private final class MessagesBox: @unchecked Sendable {
+    var messages: [AMIMessage] = []
+}
