@@ -329,10 +329,6 @@ struct Lexer {
         }
     }
 
-    mutating func reset(to offset: Int) {
-        position = offset
-    }
-
     /// Rewinds to an earlier token, restoring the bracket depth it had there.
     mutating func rewind(to offset: Int, nesting: Int) {
         position = offset

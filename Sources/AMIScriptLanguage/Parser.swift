@@ -677,18 +677,22 @@ public struct Parser {
             try closing(")", opened: at, what: "'('")
             return inner
         case .symbol("["):
-            var items: [Expression] = []
-            if try peek().symbol != "]" {
-                while true {
-                    items.append(try expression())
-                    if try peek().symbol == "," { try advance(); continue }
-                    break
-                }
-            }
+            let items = try expressions(until: "]")
             try closing("]", opened: at, what: "the list's '['")
             return .list(items, at)
         default:
             throw Diagnostic(at, "expected a value, found \(describe(token))")
+        }
+    }
+
+    /// `a, b, c` up to (not including) the closing symbol; empty when it comes at once.
+    private mutating func expressions(until closing: String) throws(Diagnostic) -> [Expression] {
+        var items: [Expression] = []
+        guard try peek().symbol != closing else { return items }
+        while true {
+            items.append(try expression())
+            guard try peek().symbol == "," else { return items }
+            try advance()
         }
     }
 
@@ -700,14 +704,7 @@ public struct Parser {
 
     private mutating func callRest(_ name: String, _ at: SourceLocation) throws(Diagnostic) -> Expression {
         _ = try expectSymbol("(", "after '\(name)'")
-        var arguments: [Expression] = []
-        if try peek().symbol != ")" {
-            while true {
-                arguments.append(try expression())
-                if try peek().symbol == "," { try advance(); continue }
-                break
-            }
-        }
+        let arguments = try expressions(until: ")")
         _ = try expectSymbol(")", "to close the call of \(name)")
         return .call(name, arguments, at)
     }

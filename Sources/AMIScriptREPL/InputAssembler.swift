@@ -11,7 +11,6 @@ struct InputAssembler {
     private var inPacket = false
 
     var isEmpty: Bool { lines.isEmpty }
-    var isInPacket: Bool { inPacket }
 
     /// Adds a line; returns a unit when one is complete.
     mutating func add(_ line: String) -> Unit? {
