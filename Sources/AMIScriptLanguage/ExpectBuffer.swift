@@ -66,6 +66,15 @@ struct ExpectBuffer {
 
     private mutating func append(_ piece: UnsafeBufferPointer<UInt8>, stream: Int64) {
         guard !piece.isEmpty else { return }
+        if storage.count + piece.count > storage.capacity {
+            // The most the buffer holds between compactions is about twice maxBytes (see
+            // compact): reserving that once spares the copies and fresh pages of growing
+            // by doubling. Pages are only touched as text arrives, so a quiet script pays
+            // for address space, not memory.
+            let ceiling = 2 * maxBytes + 256 * 1024
+            let wanted = storage.count + piece.count
+            storage.reserveCapacity(wanted <= ceiling && maxBytes <= 16 << 20 ? ceiling : wanted * 2)
+        }
         // Text that continues the stream extends the last piece: without excisions there
         // is one piece however many reads there were.
         if let last = segments.last, last.position + last.length == end, last.stream + Int64(last.length) == stream {

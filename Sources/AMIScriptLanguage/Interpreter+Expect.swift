@@ -53,17 +53,16 @@ extension Interpreter {
         while true {
             if let (index, start, end, groups) = try await firstMatch(&candidates) {
                 let candidate = candidates[index]
-                let consumed = buffer.text(buffer.head..<end)
-                echo(consumed)
-                let before = Array(buffer.unconsumed.prefix(start - buffer.head))
-                if let groups {
-                    let subject = Array(buffer.unconsumed)
-                    if case .regex(let regex) = candidate.matcher {
-                        bindCaptures(groups.map { $0.map { ($0.lowerBound - buffer.head)..<($0.upperBound - buffer.head) } },
-                                     in: subject, regex: regex, before: before[...])
+                // Only what is used is copied out of the buffer (it may hold a megabyte).
+                if logUser { echo(buffer.text(buffer.head..<end)) }
+                let head = buffer.head
+                buffer.unconsumed.withUnsafeBufferPointer { subject in
+                    if let groups, case .regex(let regex) = candidate.matcher {
+                        bindCaptures(groups.map { $0.map { ($0.lowerBound - head)..<($0.upperBound - head) } },
+                                     in: subject, regex: regex, before: start - head)
+                    } else {
+                        assign("before", .string(String(decoding: UnsafeBufferPointer(rebasing: subject[..<(start - head)]), as: UTF8.self)))
                     }
-                } else {
-                    assign("before", .string(String(decoding: before, as: UTF8.self)))
                 }
                 buffer.consume(through: end)
                 dropConsumedEvents()

@@ -263,7 +263,9 @@ public final class Interpreter {
             }
             let subject = Array(left.description.utf8)
             guard let groups = pattern.match(subject) else { return .bool(op == "!~") }
-            if op == "=~" { bindCaptures(groups, in: subject, regex: pattern, before: subject[..<(groups[0]?.lowerBound ?? 0)]) }
+            if op == "=~" {
+                subject.withUnsafeBufferPointer { bindCaptures(groups, in: $0, regex: pattern, before: groups[0]?.lowerBound ?? 0) }
+            }
             return .bool(op == "=~")
         }
         let right = try await evaluate(rightExpression)
@@ -427,16 +429,17 @@ public final class Interpreter {
     }
 
     /// `$0`…`$N`, named groups, `$before`, as a match sets them.
-    func bindCaptures(_ groups: [Range<Int>?], in subject: [UInt8], regex: Regex, before: ArraySlice<UInt8>) {
+    /// `subject` indexes from 0 (an Array, or the expect buffer's unconsumed slice rebased).
+    func bindCaptures(_ groups: [Range<Int>?], in subject: UnsafeBufferPointer<UInt8>, regex: Regex, before: Int) {
         for (number, range) in groups.enumerated() {
-            let text = range.map { String(decoding: subject[$0], as: UTF8.self) } ?? ""
+            let text = range.map { String(decoding: UnsafeBufferPointer(rebasing: subject[$0]), as: UTF8.self) } ?? ""
             assign(String(number), .string(text))
         }
         for (name, number) in regex.groupNames where number < groups.count {
-            let text = groups[number].map { String(decoding: subject[$0], as: UTF8.self) } ?? ""
+            let text = groups[number].map { String(decoding: UnsafeBufferPointer(rebasing: subject[$0]), as: UTF8.self) } ?? ""
             assign(name, .string(text))
         }
-        assign("before", .string(String(decoding: before, as: UTF8.self)))
+        assign("before", .string(String(decoding: UnsafeBufferPointer(rebasing: subject[..<before]), as: UTF8.self)))
     }
 
     // MARK: Calls
