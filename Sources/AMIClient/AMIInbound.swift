@@ -6,9 +6,13 @@ import NIOCore
 /// Every received chunk of bytes comes as `.bytes` (the text an Expect-style `expect`
 /// matches), followed by the messages decoded from it; `.bytes` carries the stream offset
 /// of its first byte, a packet its `streamRange`, so the two views can be lined up.
+/// `AMIConnection.nextBatch` hands the packets framed inside one read over as one
+/// `.packets` run; `next` hands over one `.message` at a time.
 public enum AMIInbound: Sendable {
     case bytes(ByteBuffer, streamOffset: Int64)
     case message(AMIMessage)
+    /// Packets in stream order, made into values only when read.
+    case packets(AMIPacketRun)
 }
 
 /// Why a connection is over.

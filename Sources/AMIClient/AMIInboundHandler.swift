@@ -28,12 +28,11 @@ final class AMIInboundHandler: ChannelInboundHandler {
         let buffer = unwrapInboundIn(data)
         tap?(buffer)
         var items: [AMIInbound] = []
-        // Room for every packet a read may hold (events run about 150 bytes).
-        items.reserveCapacity(1 + buffer.readableBytes / 100)
+        items.reserveCapacity(3)
         items.append(.bytes(buffer, streamOffset: streamOffset))
         streamOffset += Int64(buffer.readableBytes)
         do {
-            try decode(buffer) { items.append(.message($0)) }
+            try decode(buffer) { items.append($0) }
         } catch {
             inbox.append(contentsOf: items)
             fail(context: context, error: error)
@@ -43,15 +42,16 @@ final class AMIInboundHandler: ChannelInboundHandler {
     }
 
     /// Decodes a read. The packet a previous read ended inside is completed from this
-    /// read's first bytes only; the rest is decoded in place, without copying the read
-    /// into an accumulation buffer (what NIO's generic processor would do).
-    private func decode(_ read: ByteBuffer, _ emit: (AMIMessage) -> Void) throws {
+    /// read's first bytes only; the rest is framed in place, without copying the read
+    /// into an accumulation buffer (what NIO's generic processor would do), and its
+    /// packets go out as one run.
+    private func decode(_ read: ByteBuffer, _ emit: (AMIInbound) -> Void) throws {
         var buffer = read
         if var partial = leftover {
             leftover = nil
             if decoder.isInsideOrdinaryPacket, let end = Self.packetEnd(after: partial, in: read) {
                 partial.writeImmutableBuffer(read.getSlice(at: read.readerIndex, length: end)!)
-                while let message = try decoder.decode(buffer: &partial) { emit(message) }
+                while let message = try decoder.decode(buffer: &partial) { emit(.message(message)) }
                 if partial.readableBytes == 0 {
                     buffer.moveReaderIndex(forwardBy: end)
                 } else {
@@ -64,13 +64,32 @@ final class AMIInboundHandler: ChannelInboundHandler {
                 buffer = partial
             }
         }
-        while let message = try decoder.decode(buffer: &buffer) { emit(message) }
+        try frameInPlace(&buffer, emit)
         if buffer.readableBytes > 0 {
             // Own the partial packet: a fresh small buffer, so the read's storage is not
             // kept alive (or grown) by it.
             var copy = ByteBufferAllocator().buffer(capacity: buffer.readableBytes + 4096)
             copy.writeImmutableBuffer(buffer)
             leftover = copy
+        }
+    }
+
+    /// Frames every whole packet in `buffer`: one run for them (a banner, which only
+    /// comes first, goes out as a message of its own). On an error, the packets framed
+    /// before it still go out.
+    private func frameInPlace(_ buffer: inout ByteBuffer, _ emit: (AMIInbound) -> Void) throws {
+        // Room for every packet the read may hold (events run about 150 bytes).
+        var run = AMIRunBuilder(bytes: buffer, readsLegacyCommandBodies: decoder.configuration.readsLegacyCommandBodies,
+                                expectedCount: buffer.readableBytes / 100)
+        defer { if let packets = run.take() { emit(.packets(packets)) } }
+        while let frame = try decoder.nextFrame(buffer: &buffer) {
+            switch frame {
+            case .packet(let index, let length, let streamStart):
+                run.append(index: index, length: length, streamStart: streamStart)
+            case .banner(let text):
+                if let packets = run.take() { emit(.packets(packets)) }
+                emit(.message(.banner(text)))
+            }
         }
     }
 

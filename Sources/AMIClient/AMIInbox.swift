@@ -1,3 +1,4 @@
+import AMIProtocol
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -131,11 +132,13 @@ final class AMIInbox: Sendable {
         while true {
             try Task.checkCancellation()
             let (step, shouldResume): (Next?, Bool) = state.withLockedValue { state in
-                let item: AMIInbound?
+                var item: AMIInbound?
                 if let first = state.putBack.popFirst() {
                     item = first
-                } else {
-                    item = state.items.popFirst()
+                    if case .packets(let run) = first { item = Self.split(run, restInto: &state.putBack) }
+                } else if let first = state.items.popFirst() {
+                    item = first
+                    if case .packets(let run) = first { item = Self.split(run, restInto: &state.items) }
                 }
                 if let item {
                     if case .bytes(let buffer, _) = item { state.queuedBytes -= buffer.readableBytes }
@@ -154,6 +157,13 @@ final class AMIInbox: Sendable {
             if let deadline, deadline <= .now() { return .timedOut }
             await waitForChange(deadline: deadline, timer: timer)
         }
+    }
+
+    /// One packet of a run as an item of its own; the rest of the run goes back to the front.
+    private static func split(_ run: AMIPacketRun, restInto queue: inout CircularBuffer<AMIInbound>) -> AMIInbound? {
+        guard let first = run.first else { return nil }
+        if run.count > 1 { queue.prepend(.packets(run[(run.startIndex + 1)..<run.endIndex])) }
+        return .message(.packet(first))
     }
 
     /// Suspends until an item or the end arrives, the deadline passes, or the task is cancelled.

@@ -90,6 +90,46 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
 
     /// The next complete message, or nil when more bytes are needed.
     public mutating func decode(buffer: inout ByteBuffer) throws -> AMIMessage? {
+        guard let frame = try nextFrame(buffer: &buffer) else { return nil }
+        return message(of: frame, in: &buffer)
+    }
+
+    /// At the end of the stream: what is left, or an error for a packet cut short.
+    public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> AMIMessage? {
+        guard let frame = try nextFrameAtEnd(buffer: &buffer) else { return nil }
+        return message(of: frame, in: &buffer)
+    }
+
+    private func message(of frame: Frame, in buffer: inout ByteBuffer) -> AMIMessage {
+        switch frame {
+        case .banner(let text):
+            return .banner(text)
+        case .packet(let index, let length, let streamStart):
+            let end = buffer.readerIndex
+            buffer.moveReaderIndex(to: index)
+            let raw = buffer.readSlice(length: length) ?? ByteBuffer()
+            buffer.moveReaderIndex(to: end)
+            return .packet(AMIPacket(raw: raw, streamRange: streamStart..<(streamStart + Int64(length)),
+                                     readsLegacyCommandBodies: configuration.readsLegacyCommandBodies))
+        }
+    }
+
+    // MARK: Framing
+
+    /// What the decoder found at the front of the bytes. A packet is reported by place,
+    /// not copied or sliced: a reader that frames a whole read keeps one reference to the
+    /// read and a list of places (`AMIPacketRun`) instead of a buffer slice per packet.
+    public enum Frame: Sendable, Hashable {
+        /// `Asterisk Call Manager/13.0.0`: the bare first line.
+        case banner(String)
+        /// A packet: `length` bytes at buffer index `index` (the reader index has moved
+        /// past them), starting at `streamStart` in the connection's byte stream.
+        case packet(index: Int, length: Int, streamStart: Int64)
+    }
+
+    /// Frames the next banner or packet and moves the reader index past it; nil when
+    /// more bytes are needed.
+    public mutating func nextFrame(buffer: inout ByteBuffer) throws -> Frame? {
         while true {
             if !atStreamStart, legacy == .none, packetLines > 0 {
                 // Inside an ordinary packet only its empty line matters: skip to it in
@@ -156,22 +196,22 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
                buffer.getInteger(at: buffer.readerIndex + contentEnd - 1, as: UInt8.self) == 0x0D {
                 contentEnd -= 1
             }
-            if let message = try take(line: lineStart..<contentEnd, from: &buffer) {
-                return message
+            if let frame = try take(line: lineStart..<contentEnd, from: &buffer) {
+                return frame
             }
         }
     }
 
-    /// At the end of the stream: what is left, or an error for a packet cut short.
-    public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> AMIMessage? {
-        if let message = try decode(buffer: &buffer) { return message }
+    /// `nextFrame` at the end of the stream: what is left, or an error for a packet cut short.
+    public mutating func nextFrameAtEnd(buffer: inout ByteBuffer) throws -> Frame? {
+        if let frame = try nextFrame(buffer: &buffer) { return frame }
         // A last line without its line end still counts as a line.
         if buffer.readableBytes > scanned {
             let start = scanned
             scanned = buffer.readableBytes
             var end = scanned
             if buffer.getInteger(at: buffer.readerIndex + end - 1, as: UInt8.self) == 0x0D { end -= 1 }
-            if let message = try take(line: start..<end, from: &buffer) { return message }
+            if let frame = try take(line: start..<end, from: &buffer) { return frame }
         }
         guard hasPacketInProgress else {
             buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
@@ -197,7 +237,7 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
 
     /// Handles one line (its content, line end stripped) ending at `scanned`: framing
     /// only, the lines are read into headers when the packet is first looked at.
-    private mutating func take(line: Range<Int>, from buffer: inout ByteBuffer) throws -> AMIMessage? {
+    private mutating func take(line: Range<Int>, from buffer: inout ByteBuffer) throws -> Frame? {
         let base = buffer.readerIndex
         if atStreamStart {
             atStreamStart = false
@@ -221,9 +261,9 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
         case .ended:
             // The marker was followed by more text instead of the empty line: the legacy
             // packet is over, and this line starts the next one.
-            let message = emitPacket(length: line.lowerBound, from: &buffer)
+            let frame = emitPacket(length: line.lowerBound, from: &buffer)
             scanned = 0
-            return message
+            return frame
         case .open:
             if Self.markerStart(in: buffer, base: base, line: line) != nil { legacy = .ended }
         case .none:
@@ -251,14 +291,11 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
         }
     }
 
-    private mutating func emitPacket(length: Int, from buffer: inout ByteBuffer) -> AMIMessage {
-        let start = streamPosition
-        let raw = buffer.getSlice(at: buffer.readerIndex, length: length) ?? ByteBuffer()
-        let packet = AMIPacket(raw: raw, streamRange: start..<(start + Int64(length)),
-                               readsLegacyCommandBodies: configuration.readsLegacyCommandBodies)
+    private mutating func emitPacket(length: Int, from buffer: inout ByteBuffer) -> Frame {
+        let frame = Frame.packet(index: buffer.readerIndex, length: length, streamStart: streamPosition)
         consume(length, from: &buffer)
         resetPacket()
-        return .packet(packet)
+        return frame
     }
 
     private mutating func consume(_ length: Int, from buffer: inout ByteBuffer) {

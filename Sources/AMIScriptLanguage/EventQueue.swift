@@ -1,44 +1,60 @@
 import AMIProtocol
 
-/// The event packets whose text is still in the expect buffer, oldest first, for
+/// The packets whose text is still in the expect buffer, oldest first, for
 /// `expect event`. Packets leave from the front as the buffer's text is consumed or
 /// dropped, so the queue is as bounded as the buffer and each packet is handled once.
+///
+/// It holds the runs the session delivers, not packets: a packet is made (and its kind
+/// asked) only when an event branch looks at it, so a flood that no `expect event`
+/// waits for costs one entry per read here.
 struct EventQueue {
-    private var storage: [AMIPacket] = []
+    private var runs: [AMIPacketRun] = []
     private var start = 0
 
-    var isEmpty: Bool { start == storage.count }
+    var isEmpty: Bool { start == runs.count }
 
-    mutating func append(_ packet: AMIPacket) {
-        storage.append(packet)
+    mutating func append(_ run: AMIPacketRun) {
+        guard !run.isEmpty else { return }
+        runs.append(run)
     }
 
     /// Drops the packets that begin before this stream offset.
     mutating func drop(before offset: Int64) {
-        while start < storage.count, storage[start].streamRange.lowerBound < offset { start += 1 }
+        while start < runs.count {
+            let run = runs[start]
+            let keep = run.firstIndex(startingAtOrAfter: offset)
+            if keep == run.endIndex {
+                start += 1
+                continue
+            }
+            if keep > run.startIndex { runs[start] = run[keep..<run.endIndex] }
+            break
+        }
         compact()
     }
 
     mutating func removeAll() {
-        storage.removeAll(keepingCapacity: true)
+        runs.removeAll(keepingCapacity: true)
         start = 0
     }
 
     /// The packets, oldest first, that begin at or after `offset`.
-    func packets(from offset: Int64) -> ArraySlice<AMIPacket> {
+    func packets(from offset: Int64) -> FlattenSequence<[AMIPacketRun]> {
+        // Runs are in stream order (and never empty): skip whole runs by their last
+        // packet, then trim the first one kept.
         var index = start
-        // Packets are in stream order: skip the front by binary search.
-        var high = storage.count
-        while index < high {
-            let middle = (index + high) / 2
-            if storage[middle].streamRange.lowerBound < offset { index = middle + 1 } else { high = middle }
+        while index < runs.count, runs[index].streamRange(at: runs[index].endIndex - 1).lowerBound < offset {
+            index += 1
         }
-        return storage[index...]
+        guard index < runs.count else { return [AMIPacketRun]().joined() }
+        var result = Array(runs[index...])
+        result[0] = result[0][result[0].firstIndex(startingAtOrAfter: offset)..<result[0].endIndex]
+        return result.joined()
     }
 
     private mutating func compact() {
-        if start > 1024, start > storage.count / 2 {
-            storage.removeFirst(start)
+        if start > 1024, start > runs.count / 2 {
+            runs.removeFirst(start)
             start = 0
         }
     }

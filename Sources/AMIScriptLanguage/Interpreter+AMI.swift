@@ -164,9 +164,9 @@ extension Interpreter {
             case .text(let bytes, let offset):
                 buffer.ingest(bytes, offset: offset)
                 logFile?.write(String(buffer: bytes))
-            case .packet(let packet):
+            case .packets(let run):
                 // Every packet waits here; only an event branch asks its kind.
-                pendingEvents.append(packet)
+                pendingEvents.append(run)
             case .timeout, .eof:
                 ending = input
             }

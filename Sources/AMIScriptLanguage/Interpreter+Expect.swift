@@ -100,7 +100,7 @@ extension Interpreter {
                 continue
             }
             switch input {
-            case .text, .packet:
+            case .text, .packets:
                 continue
             case .timeout, .eof:
                 // Like Expect's expect_out(buffer): what was left unconsumed.

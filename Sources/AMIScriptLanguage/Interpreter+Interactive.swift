@@ -63,10 +63,7 @@ extension Interpreter {
             } catch {
                 return result
             }
-            result.packets += inputs.compactMap { input -> AMIPacket? in
-                if case .packet(let packet) = input { return packet }
-                return nil
-            }
+            for case .packets(let run) in inputs { result.packets += run }
             switch take(inputs) {
             case .timeout?:
                 return result

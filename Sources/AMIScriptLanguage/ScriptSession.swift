@@ -26,8 +26,9 @@ public protocol ScriptSession: AnyObject {
 public enum SessionInput: Sendable {
     /// Received text (as it came, no copy), and the stream offset of its first byte.
     case text(ByteBuffer, offset: Int64)
-    /// A decoded packet (its bytes also came, or will come, as text).
-    case packet(AMIPacket)
+    /// Decoded packets (their bytes also came, or will come, as text), made into
+    /// values only when looked at.
+    case packets(AMIPacketRun)
     case timeout
     /// The connection is over; the reason, for messages.
     case eof(String)

@@ -61,7 +61,9 @@ public final class AMIClientSession: ScriptSession {
                 case .bytes(let buffer, let offset):
                     inputs.append(.text(buffer, offset: offset))
                 case .message(.packet(let packet)):
-                    inputs.append(.packet(packet))
+                    inputs.append(.packets(AMIPacketRun([packet])))
+                case .packets(let run):
+                    inputs.append(.packets(run))
                 case .message(.banner):
                     continue
                 }
@@ -85,7 +87,8 @@ public final class AMIClientSession: ScriptSession {
             let result = try await connection.perform(AMIAction(name, headers), timeout: timeout.map { .nanoseconds(Int64($0 * 1e9)) }) { item in
                 switch item {
                 case .bytes(let buffer, let offset): passedOver.append(.text(buffer, offset: offset))
-                case .message(.packet(let packet)): passedOver.append(.packet(packet))
+                case .message(.packet(let packet)): passedOver.append(.packets(AMIPacketRun([packet])))
+                case .packets(let run): passedOver.append(.packets(run))
                 case .message(.banner): break
                 }
             }

@@ -41,7 +41,13 @@ final class InboundHandlerTests: XCTestCase {
         let done = expectation(description: "read")
         Task {
             if case .items(let items) = try await inbox.nextBatch(deadline: .now(), timer: loop) {
-                box.messages = items.compactMap { if case .message(let message) = $0 { return message } else { return nil } }
+                box.messages = items.flatMap { item -> [AMIMessage] in
+                    switch item {
+                    case .message(let message): return [message]
+                    case .packets(let run): return run.map { .packet($0) }
+                    case .bytes: return []
+                    }
+                }
             }
             done.fulfill()
         }
@@ -70,6 +76,45 @@ final class InboundHandlerTests: XCTestCase {
             let ranges = got.compactMap(\.packet).map(\.streamRange)
             XCTAssertEqual(ranges, expected.compactMap(\.packet).map(\.streamRange), "stream offsets")
         }
+    }
+
+    func testNextHandsARunOverOnePacketAtATime() throws {
+        // nextBatch gives a read's packets as one run; next (what perform and readers of
+        // single items use) splits it, in order, and a run put back comes out first.
+        let bytes = try stream()
+        var decoder = AMIDecoder()
+        var whole = ByteBuffer(bytes: bytes)
+        var expected: [AMIMessage] = []
+        while let message = try decoder.decode(buffer: &whole) { expected.append(message) }
+        let loop = EmbeddedEventLoop()
+        let inbox = AMIInbox(highWater: .max, pause: {}, resume: {})
+        let channel = EmbeddedChannel(handler: AMIInboundHandler(inbox: inbox, decoder: AMIDecoder()), loop: loop)
+        try channel.writeInbound(ByteBuffer(bytes: bytes))
+        _ = try channel.finish()
+        let box = MessagesBox()
+        let done = expectation(description: "read")
+        Task {
+            var messages: [AMIMessage] = []
+            var putBackOnce = true
+            while case .item(let item) = try await inbox.next(deadline: .now(), timer: loop) {
+                switch item {
+                case .message(let message):
+                    if putBackOnce, case .packet = message {
+                        // Put the first packet back as a run: it must come out again first.
+                        putBackOnce = false
+                        inbox.putBack([.packets(AMIPacketRun([message.packet!]))])
+                        continue
+                    }
+                    messages.append(message)
+                case .packets: XCTFail("next splits runs")
+                case .bytes: break
+                }
+            }
+            box.messages = messages
+            done.fulfill()
+        }
+        wait(for: [done], timeout: 10)
+        XCTAssertEqual(box.messages, expected)
     }
 }
 

@@ -135,6 +135,39 @@ final class ExpectSemanticsTests: XCTestCase {
         XCTAssertEqual(result.output, "16\nbuffer consumed through the matching event\n")
     }
 
+    func testEventBranchesLookInsideARunOfPackets() async {
+        // One read, many packets (one run, as the client delivers a read): the second
+        // expect finds the packet after the one the first took, not the run's start.
+        let session = FakeSession()
+        session.receiveRun((1...50).map { "Event: Newstate\r\nChannel: SIP/\($0)\r\n\r\n" })
+        let result = await runScript("""
+            connect
+            expect event newstate where $event.Channel == "SIP/20" { print $event.Channel }
+            expect event newstate { print $event.Channel }
+            expect -timeout 0 /SIP\\/(\\d+)\\r/ { print "text" $1 }
+            """, session: session)
+        XCTAssertEqual(result.output, "SIP/20\nSIP/21\ntext 22\n")
+    }
+
+    func testEventsDroppedWithTheirTextByMatchMax() async {
+        // match_max drops the oldest text partway through a run: the packets whose text
+        // went can no longer match, the rest of the run still can.
+        let session = FakeSession()
+        session.receiveRun((1...40).map { "Event: Newstate\r\nChannel: SIP/\($0)\r\n\r\n" })
+        let result = await runScript("""
+            set match_max 300
+            connect
+            expect -timeout 0 {
+                event newstate where $event.Channel == "SIP/3" { print "too old, still matched" }
+                timeout { print "dropped" }
+            }
+            expect -timeout 0 event newstate { print $event.Channel }
+            """, session: session)
+        // 40 packets of 35 or 36 bytes (1,431 in all); the last 300 bytes begin inside
+        // SIP/32's packet, so SIP/33 is the oldest that can still match.
+        XCTAssertEqual(result.output, "dropped\nSIP/33\n")
+    }
+
     func testActionTakesItsResponseOutOfTheExpectBuffer() async {
         let session = FakeSession()
         session.receiveText("Event: A\r\n\r\n")

@@ -43,6 +43,7 @@ final class FakeSession: ScriptSession {
 
     /// Queues text as the server would send it, with stream offsets.
     private var offset: Int64 = 0
+    var streamOffset: Int64 { offset }
     func receiveText(_ text: String) {
         let bytes = Array(text.utf8)
         inputs.append(.text(ByteBuffer(bytes: bytes), offset: offset))
@@ -57,8 +58,25 @@ final class FakeSession: ScriptSession {
         var packet = (try? decoder.decode(buffer: &buffer))??.packet ?? AMIPacket(headers: [])
         packet.streamRange = offset..<(offset + Int64(text.utf8.count))
         receiveText(text)
-        inputs.append(.packet(packet))
+        inputs.append(.packets(AMIPacketRun([packet])))
         return packet
+    }
+}
+
+extension FakeSession {
+    /// Queues packets as one read brings them: their text in one chunk, then one run of
+    /// all of them, framed the way the client's handler frames a read.
+    func receiveRun(_ texts: [String]) {
+        let text = texts.joined()
+        var decoder = AMIDecoder(configuration: .server)
+        var buffer = ByteBuffer(string: text)
+        var builder = AMIRunBuilder(bytes: buffer, readsLegacyCommandBodies: false)
+        let base = streamOffset
+        while case .packet(let index, let length, let streamStart)? = try? decoder.nextFrame(buffer: &buffer) {
+            builder.append(index: index, length: length, streamStart: base + streamStart)
+        }
+        receiveText(text)
+        if let run = builder.take() { inputs.append(.packets(run)) }
     }
 }
 
