@@ -3,6 +3,7 @@
 
     python3 bench/run.py            # the full benchmark (about 3 minutes)
     python3 bench/run.py --smoke    # a short run for CI: everything runs, numbers printed
+    python3 bench/run.py --only flood,pings   # some workloads only (startup vmcount pings flood decoder)
 
 Builds the release binaries when missing, starts amisim (release) on free loopback ports,
 alternates amiscript and Expect runs, prints medians and ratios as a Markdown table, and
@@ -163,6 +164,8 @@ def workload_decoder():
 
 
 def plot():
+    if not flood_points:
+        return
     results = os.path.join(ROOT, "bench", "results")
     os.makedirs(results, exist_ok=True)
     data = os.path.join(results, "flood.dat")
@@ -199,10 +202,29 @@ def machine():
     return f"{os.cpu_count()} cores, {cpu}, Linux {platform.release()}"
 
 
+WORKLOADS = {"startup": "workload_startup", "vmcount": "workload_vmcount", "pings": "workload_pings",
+             "flood": "workload_flood", "decoder": "workload_decoder"}
+
+
+def chosen_workloads():
+    """All workloads, or those named by --only a,b (startup vmcount pings flood decoder)."""
+    names = list(WORKLOADS)
+    if "--only" in sys.argv:
+        names = sys.argv[sys.argv.index("--only") + 1].split(",")
+        unknown = [n for n in names if n not in WORKLOADS]
+        if unknown:
+            sys.exit(f"bench: unknown workload {', '.join(unknown)} (known: {' '.join(WORKLOADS)})")
+    return [globals()[WORKLOADS[n]] for n in names]
+
+
 def main():
+    if "--help" in sys.argv or "-h" in sys.argv:
+        print(__doc__.strip())
+        return
+    workloads = chosen_workloads()
     ensure_built()
     print(f"# amiscript benchmark{' (smoke)' if SMOKE else ''} — {machine()}\n")
-    for workload in (workload_startup, workload_vmcount, workload_pings, workload_flood, workload_decoder):
+    for workload in workloads:
         workload()
         print(f"done: {workload.__name__}", file=sys.stderr)
     plot()
