@@ -18,6 +18,9 @@ final class AMIInbox: Sendable {
         var end: AMIConnectionEnd?
         var waiter: CheckedContinuation<Void, Never>?
         var waiterGeneration = 0
+        /// The deadline timer in flight (see `waitForChange`).
+        var timerDeadline: NIODeadline?
+        var timer: Scheduled<Void>?
     }
 
     private let state = NIOLockedValueBox(State())
@@ -166,14 +169,27 @@ final class AMIInbox: Sendable {
         return .message(.packet(first))
     }
 
-    /// Suspends until an item or the end arrives, the deadline passes, or the task is cancelled.
+    /// Suspends until an item or the end arrives, the deadline passes, or the task is
+    /// cancelled. A wake-up may come early (the callers check their deadline and wait again).
+    ///
+    /// The deadline timer outlives the wait: a loop of actions, each waiting with a deadline
+    /// seconds away, would otherwise schedule and cancel a timer per round trip. A timer due
+    /// no later than this wait's deadline is kept; when it fires it wakes whoever waits then,
+    /// who re-arms it for their own deadline.
     private func waitForChange(deadline: NIODeadline?, timer: EventLoop) async {
-        let generation = state.withLockedValue { state -> Int in
+        let (generation, timerNeeded) = state.withLockedValue { state -> (Int, Bool) in
             state.waiterGeneration += 1
-            return state.waiterGeneration
+            guard let deadline else { return (state.waiterGeneration, false) }
+            if let armed = state.timerDeadline, armed <= deadline { return (state.waiterGeneration, false) }
+            state.timer?.cancel()
+            state.timerDeadline = deadline
+            return (state.waiterGeneration, true)
         }
-        let timeout = deadline.map { deadline in
-            timer.scheduleTask(deadline: deadline) { [self] in self.wake(generation: generation) }
+        if timerNeeded, let deadline {
+            let scheduled = timer.scheduleTask(deadline: deadline) { [self] in self.timerFired(deadline) }
+            state.withLockedValue { state in
+                if state.timerDeadline == deadline { state.timer = scheduled } else { scheduled.cancel() }
+            }
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -190,7 +206,30 @@ final class AMIInbox: Sendable {
         } onCancel: {
             self.wake(generation: generation)
         }
-        timeout?.cancel()
+    }
+
+    /// The deadline timer: wakes the current waiter, if any.
+    private func timerFired(_ deadline: NIODeadline) {
+        let waiter = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            guard state.timerDeadline == deadline else { return nil }
+            state.timerDeadline = nil
+            state.timer = nil
+            state.waiterGeneration += 1
+            return Self.takeWaiter(&state)
+        }
+        waiter?.resume()
+    }
+
+    /// Cancels the deadline timer (the connection is closed).
+    func cancelTimer() {
+        let timer = state.withLockedValue { state -> Scheduled<Void>? in
+            defer {
+                state.timer = nil
+                state.timerDeadline = nil
+            }
+            return state.timer
+        }
+        timer?.cancel()
     }
 
     /// Wakes the waiter of this generation (timer or cancellation); later waits are untouched.

@@ -180,6 +180,55 @@ final class ClientTests: XCTestCase {
         }
     }
 
+    func testAShortDeadlineAfterLongOnesIsKept() async throws {
+        // The deadline timer outlives a wait (a loop of actions keeps one timer): a later,
+        // shorter deadline must still fire on time, and a longer one must not end early.
+        try await withServer { port in
+            let connection = try await self.connect(port)
+            try await connection.login(username: "admin", secret: "secret5", events: false, timeout: .seconds(60))
+            for _ in 0..<3 { _ = try await connection.perform(AMIAction("Ping"), timeout: .seconds(60)) }
+            // The text of the responses stays in the stream (for an Expect-style reader).
+            while (try? await connection.nextBatch(timeout: .zero)) != nil {}
+            var start = NIODeadline.now()
+            do {
+                _ = try await connection.next(timeout: .milliseconds(200))
+                XCTFail("nothing should arrive")
+            } catch AMIClientError.timedOut {
+                let waited = NIODeadline.now() - start
+                XCTAssertGreaterThanOrEqual(waited, .milliseconds(200))
+                XCTAssertLessThan(waited, .seconds(5), "the 60 s timer of the pings must not stand in")
+            }
+            // Now a short timer is armed; a longer wait outlives it (woken early, waits on).
+            _ = try? await connection.next(timeout: .milliseconds(50))
+            start = NIODeadline.now()
+            do {
+                _ = try await connection.next(timeout: .milliseconds(400))
+                XCTFail("nothing should arrive")
+            } catch AMIClientError.timedOut {
+                XCTAssertGreaterThanOrEqual(NIODeadline.now() - start, .milliseconds(400))
+            }
+            await connection.close()
+        }
+    }
+
+    func testAnActionAfterTheServerClosedFails() async throws {
+        // Writes are not awaited on the event loop: a write to a connection that is over
+        // must still fail at once or while waiting, never hang or succeed.
+        try await withServer { port in
+            let connection = try await self.connect(port)
+            try await connection.login(username: "admin", secret: "secret5", events: false, timeout: .seconds(5))
+            _ = try await connection.perform(AMIAction("Logoff"), timeout: .seconds(5))
+            try await Task.sleep(nanoseconds: 100_000_000)
+            do {
+                _ = try await connection.perform(AMIAction("Ping"), timeout: .seconds(5))
+                XCTFail("expected an error")
+            } catch let error as AMIClientError {
+                guard case .connectionEnded(.closedByServer, _) = error else { return XCTFail("\(error)") }
+            }
+            await connection.close()
+        }
+    }
+
     func testOneMebibyteLineIsAClearError() async throws {
         try await withServer({ $0.faults = [.longLine] }) { port in
             let connection = try await self.connect(port)
