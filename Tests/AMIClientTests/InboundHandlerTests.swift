@@ -22,6 +22,15 @@ final class InboundHandlerTests: XCTestCase {
         return bytes
     }
 
+    /// What one decoder makes of the whole stream at once: the reference.
+    private func decodeAtOnce(_ bytes: [UInt8]) throws -> [AMIMessage] {
+        var decoder = AMIDecoder()
+        var whole = ByteBuffer(bytes: bytes)
+        var messages: [AMIMessage] = []
+        while let message = try decoder.decode(buffer: &whole) { messages.append(message) }
+        return messages
+    }
+
     private func decodeThroughHandler(_ bytes: [UInt8], cuts: [Int]) throws -> [AMIMessage] {
         let loop = EmbeddedEventLoop()
         let inbox = AMIInbox(highWater: .max, pause: {}, resume: {})
@@ -58,10 +67,7 @@ final class InboundHandlerTests: XCTestCase {
 
     func testCutsAnywhereGiveThePacketsOfOneDecode() throws {
         let bytes = try stream()
-        var decoder = AMIDecoder()
-        var whole = ByteBuffer(bytes: bytes)
-        var expected: [AMIMessage] = []
-        while let message = try decoder.decode(buffer: &whole) { expected.append(message) }
+        let expected = try decodeAtOnce(bytes)
         XCTAssertGreaterThan(expected.count, 700)
         var generator = SystemRandomNumberGenerator()
         let patterns: [[Int]] = [
@@ -82,10 +88,7 @@ final class InboundHandlerTests: XCTestCase {
         // nextBatch gives a read's packets as one run; next (what perform and readers of
         // single items use) splits it, in order, and a run put back comes out first.
         let bytes = try stream()
-        var decoder = AMIDecoder()
-        var whole = ByteBuffer(bytes: bytes)
-        var expected: [AMIMessage] = []
-        while let message = try decoder.decode(buffer: &whole) { expected.append(message) }
+        let expected = try decodeAtOnce(bytes)
         let loop = EmbeddedEventLoop()
         let inbox = AMIInbox(highWater: .max, pause: {}, resume: {})
         let channel = EmbeddedChannel(handler: AMIInboundHandler(inbox: inbox, decoder: AMIDecoder()), loop: loop)
