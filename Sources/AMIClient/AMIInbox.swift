@@ -177,14 +177,16 @@ final class AMIInbox: Sendable {
     /// no later than this wait's deadline is kept; when it fires it wakes whoever waits then,
     /// who re-arms it for their own deadline.
     private func waitForChange(deadline: NIODeadline?, timer: EventLoop) async {
-        let (generation, timerNeeded) = state.withLockedValue { state -> (Int, Bool) in
+        let (generation, timerNeeded, replaced) = state.withLockedValue { state -> (Int, Bool, Scheduled<Void>?) in
             state.waiterGeneration += 1
-            guard let deadline else { return (state.waiterGeneration, false) }
-            if let armed = state.timerDeadline, armed <= deadline { return (state.waiterGeneration, false) }
-            state.timer?.cancel()
+            guard let deadline else { return (state.waiterGeneration, false, nil) }
+            if let armed = state.timerDeadline, armed <= deadline { return (state.waiterGeneration, false, nil) }
+            let replaced = state.timer
+            state.timer = nil
             state.timerDeadline = deadline
-            return (state.waiterGeneration, true)
+            return (state.waiterGeneration, true, replaced)
         }
+        replaced?.cancel()
         if timerNeeded, let deadline {
             let scheduled = timer.scheduleTask(deadline: deadline) { [self] in self.timerFired(deadline) }
             state.withLockedValue { state in
