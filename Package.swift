@@ -106,7 +106,11 @@ let package = Package(
         // The in-process decoder benchmark (workload 5 of bench/run.py).
         .executableTarget(
             name: "amibench",
-            dependencies: ["AMIProtocol", "AMISimulator", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "AMIProtocol", "AMIClient", "AMISimulator",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "bench/amibench"
         ),
         .executableTarget(

@@ -10,6 +10,10 @@ import Glibc
 /// ~150-byte events. Prints packets per second for framing alone and for framing plus
 /// reading every header.
 /// Usage: amibench [MEGABYTES]   (default 200)
+///        amibench pings HOST PORT COUNT   (workload 3 with AMIClient alone, see PingLoop.swift)
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "pings" {
+    exit(PingLoop.main(Array(CommandLine.arguments.dropFirst(2))))
+}
 let megabytes = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 200 : 200
 
 func event(_ number: Int) -> String { FloodEvents.event(number) }
