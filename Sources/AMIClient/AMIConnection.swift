@@ -167,11 +167,12 @@ public final class AMIConnection: Sendable {
         try await next(deadline: timeout.map { .now() + $0 }, timeout: timeout, waitingFor: what)
     }
 
-    private func next(deadline: NIODeadline?, timeout: TimeAmount?, waitingFor what: String) async throws -> AMIInbound {
+    /// `what` is only built for an error (a round trip should not format a string).
+    private func next(deadline: NIODeadline?, timeout: TimeAmount?, waitingFor what: @autoclosure () -> String) async throws -> AMIInbound {
         switch try await inbox.next(deadline: deadline, timer: channel.eventLoop) {
         case .item(let item): return item
-        case .ended(let end): throw AMIClientError.connectionEnded(end, waitingFor: what)
-        case .timedOut: throw AMIClientError.timedOut(waitingFor: what, seconds: timeout?.seconds ?? 0)
+        case .ended(let end): throw AMIClientError.connectionEnded(end, waitingFor: what())
+        case .timedOut: throw AMIClientError.timedOut(waitingFor: what(), seconds: timeout?.seconds ?? 0)
         }
     }
 
@@ -250,7 +251,6 @@ public final class AMIConnection: Sendable {
     ) async throws -> AMIActionResult {
         let id = try await send(action)
         let deadline = timeout.map { NIODeadline.now() + $0 }
-        let what = "the response to \(action.name)"
         var kept: [AMIInbound] = []
         defer { inbox.putBack(kept) }
         func keep(_ item: AMIInbound) {
@@ -260,12 +260,12 @@ public final class AMIConnection: Sendable {
         var ending: AMIEventList.Ending?
         var events: [AMIPacket] = []
         while true {
-            let item = try await next(deadline: deadline, timeout: timeout, waitingFor: what)
-            guard case .message(.packet(let framed)) = item, framed.actionID == id else {
+            let item = try await next(deadline: deadline, timeout: timeout, waitingFor: "the response to \(action.name)")
+            // Read once: asking a framed packet for a header reads all its lines.
+            guard case .message(.packet(let framed)) = item, case let packet = framed.parsedCopy, packet.actionID == id else {
                 keep(item)
                 continue
             }
-            let packet = framed.parsedCopy
             if let current = response {
                 guard packet.kind == .event, let ending else {
                     keep(item)

@@ -78,7 +78,10 @@ public enum AMIEncoder {
     }
 
     public static func encode(_ action: AMIAction) throws -> ByteBuffer {
-        var buffer = ByteBuffer()
+        // The exact size, so the buffer is allocated once and never grown.
+        var size = "Action: \r\n\r\n".utf8.count + action.name.utf8.count
+        for header in action.headers { size += header.name.utf8.count + header.value.utf8.count + 4 }
+        var buffer = ByteBufferAllocator().buffer(capacity: size)
         try encode(action, into: &buffer)
         return buffer
     }

@@ -69,6 +69,8 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
     }
 
     private static let marker = Array("--END COMMAND--".utf8)
+    private static let responseName = Array("response".utf8)
+    private static let followsValue = Array("follows".utf8)
 
     // MARK: ByteToMessageDecoder
 
@@ -280,11 +282,11 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
         buffer.withUnsafeReadableBytes { bytes in
             let text = UnsafeRawBufferPointer(rebasing: bytes[line])
             guard let colon = AMIPacketParser.nameEnd(text), colon == 8 else { return false }
-            let name = Array("response".utf8)
+            let name = responseName
             for index in 0..<8 where AMIHeader.asciiLower(text[index]) != name[index] { return false }
             var start = colon + 1
             while start < text.count, text[start] == UInt8(ascii: " ") || text[start] == UInt8(ascii: "\t") { start += 1 }
-            let value = Array("follows".utf8)
+            let value = followsValue
             guard text.count - start == value.count else { return false }
             for index in 0..<value.count where AMIHeader.asciiLower(text[start + index]) != value[index] { return false }
             return true

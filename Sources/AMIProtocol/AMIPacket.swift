@@ -100,6 +100,7 @@ public struct AMIPacket: Sendable, Hashable, CustomStringConvertible {
     /// The headers, read into a packet that keeps them (for code that looks at many fields).
     public var parsedCopy: AMIPacket {
         var copy = self
+        let (headers, body) = parsed
         copy.contents = .parsed(headers: headers, body: body)
         return copy
     }

@@ -15,6 +15,11 @@ enum AMIPacketParser {
         var body: [String] = []
         var legacy = LegacyBody.none
         raw.withUnsafeReadableBytes { bytes in
+            // One allocation for the headers instead of one per doubling: a packet has at
+            // most as many headers as lines.
+            var lines = 0
+            for byte in bytes where byte == 0x0A { lines += 1 }
+            headers.reserveCapacity(lines)
             var lineStart = 0
             while lineStart < bytes.count {
                 var newline = lineStart

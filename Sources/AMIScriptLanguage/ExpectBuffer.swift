@@ -27,8 +27,12 @@ struct ExpectBuffer {
     /// The unconsumed bytes.
     var unconsumed: ArraySlice<UInt8> { storage[(head - base)...] }
 
+    /// Leaves a stream range out of the text to come (kept sorted by start; ranges
+    /// nearly always come in stream order, so this appends).
     mutating func leaveOut(_ range: Range<Int64>) {
-        excisions.append(range)
+        var index = excisions.endIndex
+        while index > excisions.startIndex, excisions[index - 1].lowerBound > range.lowerBound { index -= 1 }
+        excisions.insert(range, at: index)
     }
 
     /// Adds received text (its stream offset given), leaving out excised ranges.
@@ -48,8 +52,7 @@ struct ExpectBuffer {
             return
         }
         excisions.removeAll { $0.upperBound <= offset }
-        let relevant = excisions.filter { $0.lowerBound < chunkEnd }.sorted { $0.lowerBound < $1.lowerBound }
-        for cut in relevant {
+        for cut in excisions where cut.lowerBound < chunkEnd {
             let cutStart = max(0, Int(cut.lowerBound - offset))
             let cutEnd = min(bytes.count, Int(cut.upperBound - offset))
             if cutStart > index {

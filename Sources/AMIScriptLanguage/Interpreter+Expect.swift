@@ -249,6 +249,7 @@ extension Interpreter {
     static func map(of framed: AMIPacket) -> Value {
         let packet = framed.parsedCopy
         var map = OrderedMap()
+        map.reserveCapacity(packet.headers.count + 1)
         for header in packet.headers {
             if case .string(let existing)? = map[header.name] {
                 map[header.name] = .string(existing + "\n" + header.value)

@@ -89,6 +89,10 @@ public struct OrderedMap: Sendable, Hashable {
 
     public var keys: [String] { entries.map(\.key) }
 
+    public mutating func reserveCapacity(_ count: Int) {
+        entries.reserveCapacity(count)
+    }
+
     public static func == (lhs: OrderedMap, rhs: OrderedMap) -> Bool {
         lhs.entries.count == rhs.entries.count
             && zip(lhs.entries, rhs.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }

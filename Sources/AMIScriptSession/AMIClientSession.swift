@@ -92,8 +92,13 @@ public final class AMIClientSession: ScriptSession {
                 case .message(.banner): break
                 }
             }
+            var consumed: [Range<Int64>] = []
+            consumed.reserveCapacity(result.events.count + 2)
+            consumed.append(result.response.streamRange)
+            for event in result.events { consumed.append(event.streamRange) }
+            if let end = result.listEnd { consumed.append(end.streamRange) }
             return ActionOutcome(response: result.response, events: result.events,
-                                 consumedRanges: result.packets.map(\.streamRange), passedOver: passedOver)
+                                 consumedRanges: consumed, passedOver: passedOver)
         } catch is CancellationError {
             throw SessionError.interrupted
         } catch AMIClientError.timedOut {
