@@ -261,11 +261,12 @@ public final class AMIConnection: Sendable {
         var events: [AMIPacket] = []
         while true {
             let item = try await next(deadline: deadline, timeout: timeout, waitingFor: "the response to \(action.name)")
-            // Read once: asking a framed packet for a header reads all its lines.
-            guard case .message(.packet(let framed)) = item, case let packet = framed.parsedCopy, packet.actionID == id else {
+            // The ActionID is looked up without reading the packet whole; ours is read once.
+            guard case .message(.packet(let framed)) = item, framed.actionID == id else {
                 keep(item)
                 continue
             }
+            let packet = framed.parsedCopy
             if let current = response {
                 guard packet.kind == .event, let ending else {
                     keep(item)

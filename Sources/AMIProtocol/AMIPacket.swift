@@ -94,7 +94,14 @@ public struct AMIPacket: Sendable, Hashable, CustomStringConvertible {
 
     /// The value of the first header with this name (case-insensitive), or nil.
     public subscript(name: String) -> String? {
-        headers.first(where: { $0.hasName(name) })?.value
+        if case .framed(let legacy) = contents {
+            switch AMIPacketParser.firstValue(named: name, in: raw, readsLegacyCommandBodies: legacy) {
+            case .found(let value): return value
+            case .absent: return nil
+            case .needsParse: break
+            }
+        }
+        return headers.first(where: { $0.hasName(name) })?.value
     }
 
     /// The headers, read into a packet that keeps them (for code that looks at many fields).

@@ -61,6 +61,27 @@ final class PacketRunTests: XCTestCase {
         }
     }
 
+    func testOneHeaderLookupAgreesWithTheWholeParse() throws {
+        // `packet[name]` on a framed packet reads only the line it needs; it must give what
+        // the whole parse gives, legacy command answers and text lines included.
+        var streams = try Transcripts.asteriskMaster().map(\.serverBytes)
+        streams += try Transcripts.legacy().map { TranscriptDecodingTests.endingWithEmptyLine($0.server) }
+        streams.append(Array("Response: Follows\r\nPrivilege: Command\r\nActionID: 7\r\nName: x\n--END COMMAND--\r\n\r\n".utf8))
+        streams.append(Array("Queue has 0 calls W:0, C:0\r\nevent: late\r\n\r\nEVENT: Upper\r\nactionid: a:b\r\nActionID: second\r\n\r\n".utf8))
+        var checked = 0
+        for bytes in streams {
+            for packet in packets(try decodeAtOnce(bytes)) {
+                let parsed = packet.parsedCopy
+                let names = Set(parsed.headers.map(\.name) + ["ActionID", "Event", "Response", "Output", "Name", "Nope", "actionid"])
+                for name in names {
+                    XCTAssertEqual(packet[name], parsed[name], "\(name) in \(packet.wireText)")
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 1000)
+    }
+
     func testARunIsCutAndSearchedByStreamOffset() throws {
         var bytes: [UInt8] = Array("Asterisk Call Manager/13.0.0\r\n".utf8)
         // Extra empty lines between packets are not packets: offsets must skip them.
