@@ -168,8 +168,10 @@ public final class AMIConnection: Sendable {
     }
 
     /// `what` is only built for an error (a round trip should not format a string).
-    private func next(deadline: NIODeadline?, timeout: TimeAmount?, waitingFor what: @autoclosure () -> String) async throws -> AMIInbound {
-        switch try await inbox.next(deadline: deadline, timer: channel.eventLoop) {
+    private func next(
+        deadline: NIODeadline?, timeout: TimeAmount?, wholeRuns: Bool = false, waitingFor what: @autoclosure () -> String
+    ) async throws -> AMIInbound {
+        switch try await inbox.next(deadline: deadline, timer: channel.eventLoop, wholeRuns: wholeRuns) {
         case .item(let item): return item
         case .ended(let end): throw AMIClientError.connectionEnded(end, waitingFor: what())
         case .timedOut: throw AMIClientError.timedOut(waitingFor: what(), seconds: timeout?.seconds ?? 0)
@@ -252,26 +254,20 @@ public final class AMIConnection: Sendable {
         let id = try await send(action)
         let deadline = timeout.map { NIODeadline.now() + $0 }
         var kept: [AMIInbound] = []
-        defer { inbox.putBack(kept) }
+        /// The part of a run after the packet that completed the action.
+        var rest: [AMIInbound] = []
+        defer { inbox.putBack(kept + rest) }
         func keep(_ item: AMIInbound) {
             if let passedOver { passedOver(item) } else { kept.append(item) }
         }
         var response: AMIPacket?
         var ending: AMIEventList.Ending?
         var events: [AMIPacket] = []
-        while true {
-            let item = try await next(deadline: deadline, timeout: timeout, waitingFor: "the response to \(action.name)")
-            // The ActionID is looked up without reading the packet whole; ours is read once.
-            guard case .message(.packet(let framed)) = item, framed.actionID == id else {
-                keep(item)
-                continue
-            }
+        /// Takes a packet carrying our ActionID: the result once the action is complete.
+        func claim(_ framed: AMIPacket) -> AMIActionResult?? {
             let packet = framed.parsedCopy
             if let current = response {
-                guard packet.kind == .event, let ending else {
-                    keep(item)
-                    continue
-                }
+                guard packet.kind == .event, let ending else { return .none }
                 if AMIEventList.isLast(packet, of: ending) {
                     return AMIActionResult(actionID: id, response: current, events: events, listEnd: packet)
                 }
@@ -281,6 +277,41 @@ public final class AMIConnection: Sendable {
                 ending = packet.isError ? nil : AMIEventList.ending(of: packet, action: action.name)
                 if ending == nil { return AMIActionResult(actionID: id, response: packet) }
             } else {
+                return .none
+            }
+            return .some(nil)
+        }
+        while true {
+            let item = try await next(deadline: deadline, timeout: timeout, wholeRuns: true, waitingFor: "the response to \(action.name)")
+            switch item {
+            case .packets(let run):
+                // Other packets pass over in pieces of the run, unmade; only ours are read.
+                var position = run.startIndex
+                while position < run.endIndex {
+                    guard let ours = run.firstIndex(from: position, whereHeader: "ActionID", is: id) else {
+                        keep(.packets(run[position..<run.endIndex]))
+                        break
+                    }
+                    if ours > position { keep(.packets(run[position..<ours])) }
+                    switch claim(run[ours]) {
+                    case .none:
+                        keep(.packets(run[ours..<(ours + 1)]))
+                    case .some(nil):
+                        break
+                    case .some(let result?):
+                        // What follows in the run stays in the stream for the next reader.
+                        if ours + 1 < run.endIndex { rest.append(.packets(run[(ours + 1)..<run.endIndex])) }
+                        return result
+                    }
+                    position = ours + 1
+                }
+            case .message(.packet(let framed)) where framed.actionID == id:
+                switch claim(framed) {
+                case .none: keep(item)
+                case .some(nil): continue
+                case .some(let result?): return result
+                }
+            default:
                 keep(item)
             }
         }

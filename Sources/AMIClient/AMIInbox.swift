@@ -130,18 +130,19 @@ final class AMIInbox: Sendable {
     }
 
     /// The next item; waits until `deadline` (nil: forever). Throws CancellationError when
-    /// the waiting task is cancelled (a user's Ctrl-C abandons the wait).
-    func next(deadline: NIODeadline?, timer: EventLoop) async throws -> Next {
+    /// the waiting task is cancelled (a user's Ctrl-C abandons the wait). A run of packets
+    /// comes one packet at a time unless `wholeRuns`.
+    func next(deadline: NIODeadline?, timer: EventLoop, wholeRuns: Bool = false) async throws -> Next {
         while true {
             try Task.checkCancellation()
             let (step, shouldResume): (Next?, Bool) = state.withLockedValue { state in
                 var item: AMIInbound?
                 if let first = state.putBack.popFirst() {
                     item = first
-                    if case .packets(let run) = first { item = Self.split(run, restInto: &state.putBack) }
+                    if !wholeRuns, case .packets(let run) = first { item = Self.split(run, restInto: &state.putBack) }
                 } else if let first = state.items.popFirst() {
                     item = first
-                    if case .packets(let run) = first { item = Self.split(run, restInto: &state.items) }
+                    if !wholeRuns, case .packets(let run) = first { item = Self.split(run, restInto: &state.items) }
                 }
                 if let item {
                     if case .bytes(let buffer, _) = item { state.queuedBytes -= buffer.readableBytes }

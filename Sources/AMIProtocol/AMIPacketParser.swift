@@ -80,37 +80,40 @@ enum AMIPacketParser {
     /// other line into strings: how `packet.actionID` or `packet["Event"]` stays cheap on
     /// packets nobody reads whole (an action passing over a flood of events).
     static func firstValue(named name: String, in raw: ByteBuffer, readsLegacyCommandBodies: Bool) -> Lookup {
-        raw.withUnsafeReadableBytes { bytes -> Lookup in
-            var wanted = name
-            return wanted.withUTF8 { target -> Lookup in
-                var lineStart = 0
-                var firstLine = true
-                while lineStart < bytes.count {
-                    var newline = lineStart
-                    while newline < bytes.count, bytes[newline] != 0x0A { newline += 1 }
-                    var end = newline
-                    if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
-                    let line = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<end])
-                    lineStart = newline + 1
-                    if line.isEmpty { continue }
-                    let colon = nameEnd(line)
-                    if firstLine {
-                        firstLine = false
-                        if readsLegacyCommandBodies, colon != nil, let header = header(line),
-                           header.hasName("Response"), AMIHeader.namesEqual(header.value, "Follows") {
-                            return .needsParse
-                        }
+        raw.withUnsafeReadableBytes { firstValue(named: name, in: $0, readsLegacyCommandBodies: readsLegacyCommandBodies) }
+    }
+
+    /// `firstValue` on the bytes of one packet.
+    static func firstValue(named name: String, in bytes: UnsafeRawBufferPointer, readsLegacyCommandBodies: Bool) -> Lookup {
+        var wanted = name
+        return wanted.withUTF8 { target -> Lookup in
+            var lineStart = 0
+            var firstLine = true
+            while lineStart < bytes.count {
+                var newline = lineStart
+                while newline < bytes.count, bytes[newline] != 0x0A { newline += 1 }
+                var end = newline
+                if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
+                let line = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<end])
+                lineStart = newline + 1
+                if line.isEmpty { continue }
+                let colon = nameEnd(line)
+                if firstLine {
+                    firstLine = false
+                    if readsLegacyCommandBodies, colon != nil, let header = header(line),
+                       header.hasName("Response"), AMIHeader.namesEqual(header.value, "Follows") {
+                        return .needsParse
                     }
-                    guard let colon, colon == target.count else { continue }
-                    var same = true
-                    for index in 0..<colon where AMIHeader.asciiLower(line[index]) != AMIHeader.asciiLower(target[index]) {
-                        same = false
-                        break
-                    }
-                    if same, let header = header(line) { return .found(header.value) }
                 }
-                return .absent
+                guard let colon, colon == target.count else { continue }
+                var same = true
+                for index in 0..<colon where AMIHeader.asciiLower(line[index]) != AMIHeader.asciiLower(target[index]) {
+                    same = false
+                    break
+                }
+                if same, let header = header(line) { return .found(header.value) }
             }
+            return .absent
         }
     }
 

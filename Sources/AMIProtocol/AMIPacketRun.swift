@@ -85,6 +85,29 @@ public struct AMIPacketRun: Sendable, RandomAccessCollection {
         }
     }
 
+    /// The first position, from `start` on, whose packet has `value` as its first `name`
+    /// header — found without making the packets it passes (how an action finds its
+    /// response in a read full of other events).
+    public func firstIndex(from start: Int, whereHeader name: String, is value: String) -> Int? {
+        switch storage {
+        case .framed(let bytes, _, let spans, let legacy):
+            return bytes.withUnsafeReadableBytes { all -> Int? in
+                for position in start..<spans.endIndex {
+                    let span = spans[position]
+                    let packet = UnsafeRawBufferPointer(rebasing: all[Int(span.offset)..<Int(span.offset + span.length)])
+                    switch AMIPacketParser.firstValue(named: name, in: packet, readsLegacyCommandBodies: legacy) {
+                    case .found(let found): if found == value { return position }
+                    case .absent: continue
+                    case .needsParse: if self[position][name] == value { return position }
+                    }
+                }
+                return nil
+            }
+        case .packets(let packets):
+            return packets[start...].firstIndex { $0[name] == value }
+        }
+    }
+
     /// The first position whose packet starts at or after `offset` (packets are in stream order).
     public func firstIndex(startingAtOrAfter offset: Int64) -> Int {
         var low = startIndex
