@@ -157,6 +157,13 @@ let package = Package(
             name: "AMIScriptLanguageTests",
             dependencies: ["AMIScriptLanguage", "AMIProtocol", .product(name: "NIOCore", package: "swift-nio")]
         ),
+        .testTarget(
+            name: "AMIScriptSessionTests",
+            dependencies: [
+                "AMIScriptSession", "AMIScriptLanguage", "AMIClient", "AMIProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // Runs the built executables; depends on them so `swift test` builds them first.
         .testTarget(
             name: "EndToEndTests",

@@ -247,9 +247,13 @@ public final class AMIConnection: Sendable {
 
     /// Sends an action and reads until its response (and, for an event list, its closing
     /// event) arrives. Everything else received meanwhile goes to `passedOver`, in order;
-    /// without it, it stays in the stream for the next `next`.
+    /// without it, it stays in the stream for the next `next`. `claimed` hears of each
+    /// packet the action takes (response, list events, list end) as it is found, in stream
+    /// order with what goes to `passedOver` — a reader can hand text on as it comes and
+    /// still know which bytes the action took.
     public func perform(
-        _ action: AMIAction, timeout: TimeAmount?, passedOver: ((AMIInbound) -> Void)? = nil
+        _ action: AMIAction, timeout: TimeAmount?, passedOver: ((AMIInbound) -> Void)? = nil,
+        claimed: ((AMIPacket) -> Void)? = nil
     ) async throws -> AMIActionResult {
         let id = try await send(action)
         let deadline = timeout.map { NIODeadline.now() + $0 }
@@ -268,11 +272,13 @@ public final class AMIConnection: Sendable {
             let packet = framed.parsedCopy
             if let current = response {
                 guard packet.kind == .event, let ending else { return .none }
+                claimed?(packet)
                 if AMIEventList.isLast(packet, of: ending) {
                     return AMIActionResult(actionID: id, response: current, events: events, listEnd: packet)
                 }
                 events.append(packet)
             } else if packet.kind == .response {
+                claimed?(packet)
                 response = packet
                 ending = packet.isError ? nil : AMIEventList.ending(of: packet, action: action.name)
                 if ending == nil { return AMIActionResult(actionID: id, response: packet) }

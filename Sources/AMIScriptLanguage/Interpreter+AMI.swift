@@ -138,7 +138,12 @@ extension Interpreter {
         }
         let timeout = lookup("timeout")?.number ?? configuration.timeout
         do {
-            let outcome = try await session.action(name, headers: headers, timeout: timeout < 0 ? nil : timeout)
+            let outcome = try await session.action(name, headers: headers, timeout: timeout < 0 ? nil : timeout) { progress in
+                switch progress {
+                case .taken(let range): buffer.leaveOut(range)
+                case .received(let input): take([input])
+                }
+            }
             for range in outcome.consumedRanges { buffer.leaveOut(range) }
             take(outcome.passedOver)
             return outcome

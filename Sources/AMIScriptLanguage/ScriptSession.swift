@@ -14,8 +14,13 @@ public protocol ScriptSession: AnyObject {
     /// `.eof` last once the connection is over.
     func receive(timeout: Double?) async throws(SessionError) -> [SessionInput]
     /// Sends an action (with a fresh ActionID unless the headers carry one) and waits
-    /// for its response and, for an event list, its events.
-    func action(_ name: String, headers: [AMIHeader], timeout: Double?) async throws(SessionError) -> ActionOutcome
+    /// for its response and, for an event list, its events. What else arrives meanwhile
+    /// may be handed to `progress` as it comes (so a long action under an event stream
+    /// holds no more than the expect buffer does), with the ranges the action takes
+    /// announced before any text holding them; what is not handed over that way comes
+    /// back in the outcome.
+    func action(_ name: String, headers: [AMIHeader], timeout: Double?,
+                progress: (ActionProgress) -> Void) async throws(SessionError) -> ActionOutcome
     /// Closes the connection (after Logoff when `logoff`).
     func close(logoff: Bool, timeout: Double) async
     var isConnected: Bool { get }
@@ -34,8 +39,17 @@ public enum SessionInput: Sendable {
     case eof(String)
 }
 
+/// What an action hands over while it waits, in the order it must be taken in.
+public enum ActionProgress: Sendable {
+    /// Text or packets that are not the action's: they join the expect buffer.
+    case received(SessionInput)
+    /// A stream range the action took (its response, a list event): left out of the text
+    /// that holds it, which comes later.
+    case taken(Range<Int64>)
+}
+
 /// The answer to an action, and the stream ranges its packets took up (the expect
-/// buffer leaves them out).
+/// buffer leaves them out) when they were not announced as `ActionProgress.taken`.
 public struct ActionOutcome: Sendable {
     public var response: AMIPacket
     public var events: [AMIPacket]

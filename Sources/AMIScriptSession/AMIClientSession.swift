@@ -80,25 +80,20 @@ public final class AMIClientSession: ScriptSession {
         }
     }
 
-    public func action(_ name: String, headers: [AMIHeader], timeout: Double?) async throws(SessionError) -> ActionOutcome {
+    public func action(_ name: String, headers: [AMIHeader], timeout: Double?,
+                       progress: (ActionProgress) -> Void) async throws(SessionError) -> ActionOutcome {
         guard let connection else { throw SessionError.notConnected }
         do {
-            var passedOver: [SessionInput] = []
-            let result = try await connection.perform(AMIAction(name, headers), timeout: timeout.map { .nanoseconds(Int64($0 * 1e9)) }) { item in
-                switch item {
-                case .bytes(let buffer, let offset): passedOver.append(.text(buffer, offset: offset))
-                case .message(.packet(let packet)): passedOver.append(.packets(AMIPacketRun([packet])))
-                case .packets(let run): passedOver.append(.packets(run))
-                case .message(.banner): break
-                }
+            // What the action passes over reaches the interpreter as it comes (bounded by
+            // match_max there), not in one piece when the action returns.
+            let result = try await withoutActuallyEscaping(progress) { progress in
+                var relay = ActionProgressRelay(progress: progress)
+                defer { relay.finish() }
+                return try await connection.perform(
+                    AMIAction(name, headers), timeout: timeout.map { .nanoseconds(Int64($0 * 1e9)) },
+                    passedOver: { relay.passedOver($0) }, claimed: { relay.claimed($0) })
             }
-            var consumed: [Range<Int64>] = []
-            consumed.reserveCapacity(result.events.count + 2)
-            consumed.append(result.response.streamRange)
-            for event in result.events { consumed.append(event.streamRange) }
-            if let end = result.listEnd { consumed.append(end.streamRange) }
-            return ActionOutcome(response: result.response, events: result.events,
-                                 consumedRanges: consumed, passedOver: passedOver)
+            return ActionOutcome(response: result.response, events: result.events, consumedRanges: [])
         } catch is CancellationError {
             throw SessionError.interrupted
         } catch AMIClientError.timedOut {

@@ -31,7 +31,8 @@ final class FakeSession: ScriptSession {
         return [inputs.removeFirst()]
     }
 
-    func action(_ name: String, headers: [AMIHeader], timeout: Double?) async throws(SessionError) -> ActionOutcome {
+    func action(_ name: String, headers: [AMIHeader], timeout: Double?,
+                progress: (ActionProgress) -> Void) async throws(SessionError) -> ActionOutcome {
         actions.append((name, headers))
         guard !actionAnswers.isEmpty else { throw SessionError.timedOut("no answer") }
         return actionAnswers.removeFirst()
