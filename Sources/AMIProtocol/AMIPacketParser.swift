@@ -20,35 +20,28 @@ enum AMIPacketParser {
             var lines = 0
             for byte in bytes where byte == 0x0A { lines += 1 }
             headers.reserveCapacity(lines)
-            var lineStart = 0
-            while lineStart < bytes.count {
-                var newline = lineStart
-                while newline < bytes.count, bytes[newline] != 0x0A { newline += 1 }
-                var end = newline
-                if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
-                let line = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<end])
-                lineStart = newline + 1
+            forEachLine(bytes) { line in
                 if line.isEmpty {
                     if legacy == .headers || legacy == .lines {
                         legacy = .lines
                         body.append("")
                     }
-                    continue
+                    return true
                 }
                 switch legacy {
                 case .ended:
-                    continue
+                    return true
                 case .headers, .lines:
                     if line.count >= marker.count, line.suffix(marker.count).elementsEqual(marker) {
                         if line.count > marker.count {
                             body.append(String(decoding: line.prefix(line.count - marker.count), as: UTF8.self))
                         }
                         legacy = .ended
-                        continue
+                        return true
                     }
                     if legacy == .headers, let header = header(line), header.hasName("Privilege") || header.hasName("ActionID") {
                         headers.append(header)
-                        continue
+                        return true
                     }
                     legacy = .lines
                     body.append(String(decoding: line, as: UTF8.self))
@@ -63,6 +56,7 @@ enum AMIPacketParser {
                         body.append(String(decoding: line, as: UTF8.self))
                     }
                 }
+                return true
             }
         }
         return (headers, body)
@@ -87,33 +81,44 @@ enum AMIPacketParser {
     static func firstValue(named name: String, in bytes: UnsafeRawBufferPointer, readsLegacyCommandBodies: Bool) -> Lookup {
         var wanted = name
         return wanted.withUTF8 { target -> Lookup in
-            var lineStart = 0
             var firstLine = true
-            while lineStart < bytes.count {
-                var newline = lineStart
-                while newline < bytes.count, bytes[newline] != 0x0A { newline += 1 }
-                var end = newline
-                if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
-                let line = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<end])
-                lineStart = newline + 1
-                if line.isEmpty { continue }
+            var result = Lookup.absent
+            forEachLine(bytes) { line in
+                if line.isEmpty { return true }
                 let colon = nameEnd(line)
                 if firstLine {
                     firstLine = false
                     if readsLegacyCommandBodies, colon != nil, let header = header(line),
                        header.hasName("Response"), AMIHeader.namesEqual(header.value, "Follows") {
-                        return .needsParse
+                        result = .needsParse
+                        return false
                     }
                 }
-                guard let colon, colon == target.count else { continue }
-                var same = true
+                guard let colon, colon == target.count else { return true }
                 for index in 0..<colon where AMIHeader.asciiLower(line[index]) != AMIHeader.asciiLower(target[index]) {
-                    same = false
-                    break
+                    return true
                 }
-                if same, let header = header(line) { return .found(header.value) }
+                guard let header = header(line) else { return true }
+                result = .found(header.value)
+                return false
             }
-            return .absent
+            return result
+        }
+    }
+
+    /// Calls `body` with each line of `bytes`, its line end (CR LF or LF) left off, until
+    /// `body` returns false.
+    @inline(__always)
+    static func forEachLine(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Bool) {
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var newline = lineStart
+            while newline < bytes.count, bytes[newline] != 0x0A { newline += 1 }
+            var end = newline
+            if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
+            let line = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<end])
+            lineStart = newline + 1
+            if !body(line) { return }
         }
     }
 
