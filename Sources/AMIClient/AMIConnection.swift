@@ -267,25 +267,31 @@ public final class AMIConnection: Sendable {
         var response: AMIPacket?
         var ending: AMIEventList.Ending?
         var events: [AMIPacket] = []
-        /// Takes a packet carrying our ActionID: the result once the action is complete.
-        func claim(_ framed: AMIPacket) -> AMIActionResult?? {
+        /// What became of a packet carrying our ActionID.
+        enum Claim {
+            /// Not part of the answer (a second response, an event out of a list): passed over.
+            case notTaken
+            case taken
+            case complete(AMIActionResult)
+        }
+        func claim(_ framed: AMIPacket) -> Claim {
             let packet = framed.parsedCopy
             if let current = response {
-                guard packet.kind == .event, let ending else { return .none }
+                guard packet.kind == .event, let ending else { return .notTaken }
                 claimed?(packet)
                 if AMIEventList.isLast(packet, of: ending) {
-                    return AMIActionResult(actionID: id, response: current, events: events, listEnd: packet)
+                    return .complete(AMIActionResult(actionID: id, response: current, events: events, listEnd: packet))
                 }
                 events.append(packet)
             } else if packet.kind == .response {
                 claimed?(packet)
                 response = packet
                 ending = packet.isError ? nil : AMIEventList.ending(of: packet, action: action.name)
-                if ending == nil { return AMIActionResult(actionID: id, response: packet) }
+                if ending == nil { return .complete(AMIActionResult(actionID: id, response: packet)) }
             } else {
-                return .none
+                return .notTaken
             }
-            return .some(nil)
+            return .taken
         }
         while true {
             let item = try await next(deadline: deadline, timeout: timeout, wholeRuns: true, waitingFor: "the response to \(action.name)")
@@ -300,11 +306,11 @@ public final class AMIConnection: Sendable {
                     }
                     if ours > position { keep(.packets(run[position..<ours])) }
                     switch claim(run[ours]) {
-                    case .none:
+                    case .notTaken:
                         keep(.packets(run[ours..<(ours + 1)]))
-                    case .some(nil):
+                    case .taken:
                         break
-                    case .some(let result?):
+                    case .complete(let result):
                         // What follows in the run stays in the stream for the next reader.
                         if ours + 1 < run.endIndex { rest.append(.packets(run[(ours + 1)..<run.endIndex])) }
                         return result
@@ -313,9 +319,9 @@ public final class AMIConnection: Sendable {
                 }
             case .message(.packet(let framed)) where framed.actionID == id:
                 switch claim(framed) {
-                case .none: keep(item)
-                case .some(nil): continue
-                case .some(let result?): return result
+                case .notTaken: keep(item)
+                case .taken: continue
+                case .complete(let result): return result
                 }
             default:
                 keep(item)
