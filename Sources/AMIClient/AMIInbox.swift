@@ -136,15 +136,17 @@ final class AMIInbox: Sendable {
         while true {
             try Task.checkCancellation()
             let (step, shouldResume): (Next?, Bool) = state.withLockedValue { state in
-                var item: AMIInbound?
-                if let first = state.putBack.popFirst() {
-                    item = first
-                    if !wholeRuns, case .packets(let run) = first { item = Self.split(run, restInto: &state.putBack) }
-                } else if let first = state.items.popFirst() {
-                    item = first
-                    if !wholeRuns, case .packets(let run) = first { item = Self.split(run, restInto: &state.items) }
+                // Put-back items come first; an empty run (only a caller's putBack can
+                // make one) is skipped rather than taken for the end of the queue.
+                func pop(_ queue: inout CircularBuffer<AMIInbound>) -> AMIInbound? {
+                    while let first = queue.popFirst() {
+                        guard case .packets(let run) = first else { return first }
+                        if run.isEmpty { continue }
+                        return wholeRuns ? first : Self.split(run, restInto: &queue)
+                    }
+                    return nil
                 }
-                if let item {
+                if let item = pop(&state.putBack) ?? pop(&state.items) {
                     if case .bytes(let buffer, _) = item { state.queuedBytes -= buffer.readableBytes }
                     var wake = false
                     if state.paused, state.queuedBytes < lowWater {
@@ -163,11 +165,11 @@ final class AMIInbox: Sendable {
         }
     }
 
-    /// One packet of a run as an item of its own; the rest of the run goes back to the front.
-    private static func split(_ run: AMIPacketRun, restInto queue: inout CircularBuffer<AMIInbound>) -> AMIInbound? {
-        guard let first = run.first else { return nil }
+    /// The first packet of a (non-empty) run as an item of its own; the rest of the run
+    /// goes back to the front.
+    private static func split(_ run: AMIPacketRun, restInto queue: inout CircularBuffer<AMIInbound>) -> AMIInbound {
         if run.count > 1 { queue.prepend(.packets(run[(run.startIndex + 1)..<run.endIndex])) }
-        return .message(.packet(first))
+        return .message(.packet(run[run.startIndex]))
     }
 
     /// Suspends until an item or the end arrives, the deadline passes, or the task is

@@ -31,6 +31,7 @@ struct ActionProgressRelay {
             held.append(.packets(AMIPacketRun([packet])))
             examined(through: packet.streamRange.upperBound)
         case .packets(let run):
+            guard !run.isEmpty else { return }
             held.append(.packets(run))
             examined(through: run.streamRange(at: run.endIndex - 1).upperBound)
         case .message(.banner):

@@ -103,9 +103,10 @@ final class InboundHandlerTests: XCTestCase {
                 switch item {
                 case .message(let message):
                     if putBackOnce, case .packet = message {
-                        // Put the first packet back as a run: it must come out again first.
+                        // Put the first packet back as a run: it must come out again first
+                        // (an empty run before it is skipped, not taken for the end).
                         putBackOnce = false
-                        inbox.putBack([.packets(AMIPacketRun([message.packet!]))])
+                        inbox.putBack([.packets(AMIPacketRun([])), .packets(AMIPacketRun([message.packet!]))])
                         continue
                     }
                     messages.append(message)
