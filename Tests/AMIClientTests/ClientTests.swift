@@ -24,6 +24,20 @@ final class ClientTests: XCTestCase {
         await server.stop()
     }
 
+    /// The client error a Ping ends with; a test failure when it succeeds or throws
+    /// something else.
+    private func pingError(_ connection: AMIConnection, file: StaticString = #filePath, line: UInt = #line) async -> AMIClientError? {
+        do {
+            _ = try await connection.perform(AMIAction("Ping"), timeout: .seconds(5))
+            XCTFail("expected an error", file: file, line: line)
+        } catch let error as AMIClientError {
+            return error
+        } catch {
+            XCTFail("not a client error: \(error)", file: file, line: line)
+        }
+        return nil
+    }
+
     private func connect(_ port: Int, bannerTimeout: TimeAmount = .seconds(3)) async throws -> AMIConnection {
         try await AMIConnection.connect(
             host: "127.0.0.1", port: port,
@@ -154,13 +168,9 @@ final class ClientTests: XCTestCase {
     func testServerClosingMidPacketIsAClearError() async throws {
         try await withServer({ $0.faults = [.closeMidPacket] }) { port in
             let connection = try await self.connect(port)
-            do {
-                _ = try await connection.perform(AMIAction("Ping"), timeout: .seconds(5))
-                XCTFail("expected an error")
-            } catch let error as AMIClientError {
-                guard case .connectionEnded(.protocolError(.truncatedPacket), _) = error else { return XCTFail("\(error)") }
-                XCTAssertTrue("\(error)".hasPrefix("connection closed in the middle of a packet"), "\(error)")
-            }
+            let error = await self.pingError(connection)
+            guard case .connectionEnded(.protocolError(.truncatedPacket), _)? = error else { return XCTFail("\(String(describing: error))") }
+            XCTAssertTrue("\(error!)".hasPrefix("connection closed in the middle of a packet"), "\(error!)")
         }
     }
 
@@ -219,12 +229,8 @@ final class ClientTests: XCTestCase {
             try await connection.login(username: "admin", secret: "secret5", events: false, timeout: .seconds(5))
             _ = try await connection.perform(AMIAction("Logoff"), timeout: .seconds(5))
             try await Task.sleep(nanoseconds: 100_000_000)
-            do {
-                _ = try await connection.perform(AMIAction("Ping"), timeout: .seconds(5))
-                XCTFail("expected an error")
-            } catch let error as AMIClientError {
-                guard case .connectionEnded(.closedByServer, _) = error else { return XCTFail("\(error)") }
-            }
+            let error = await self.pingError(connection)
+            guard case .connectionEnded(.closedByServer, _)? = error else { return XCTFail("\(String(describing: error))") }
             await connection.close()
         }
     }
@@ -232,24 +238,16 @@ final class ClientTests: XCTestCase {
     func testOneMebibyteLineIsAClearError() async throws {
         try await withServer({ $0.faults = [.longLine] }) { port in
             let connection = try await self.connect(port)
-            do {
-                _ = try await connection.perform(AMIAction("Ping"), timeout: .seconds(5))
-                XCTFail("expected an error")
-            } catch let error as AMIClientError {
-                XCTAssertEqual(error, .connectionEnded(.protocolError(.lineTooLong(limit: 65536)), waitingFor: "the response to Ping"))
-            }
+            let error = await self.pingError(connection)
+            XCTAssertEqual(error, .connectionEnded(.protocolError(.lineTooLong(limit: 65536)), waitingFor: "the response to Ping"))
         }
     }
 
     func testResetGarbageByteAtATimeAndNoBanner() async throws {
         try await withServer({ $0.faults = [.reset] }) { port in
             let connection = try await self.connect(port)
-            do {
-                _ = try await connection.perform(AMIAction("Ping"), timeout: .seconds(5))
-                XCTFail("expected an error")
-            } catch let error as AMIClientError {
-                XCTAssertEqual(error, .connectionEnded(.failed("connection reset by peer"), waitingFor: "the response to Ping"))
-            }
+            let error = await self.pingError(connection)
+            XCTAssertEqual(error, .connectionEnded(.failed("connection reset by peer"), waitingFor: "the response to Ping"))
         }
         try await withServer({ $0.faults = [.garbage, .byteAtATime] }) { port in
             let connection = try await self.connect(port)
