@@ -80,7 +80,7 @@ def workload_vmcount():
     ours, theirs = [], []
     for _ in range(REPS):
         ours.append(timed([binary("amiscript"), "examples/vmcount.ami", "123@default"], sim.env)[0])
-        theirs.append(timed([os.path.join(ROOT, "..", "shared", "checks", "vmcount.exp"), "123@default"], sim.env)[0])
+        theirs.append(timed([os.path.join(ROOT, "tests", "fixtures", "seed-check", "vmcount.exp"), "123@default"], sim.env)[0])
     sim.stop()
     a, e = median(ours) * 1000, median(theirs) * 1000
     row("1. vmcount, process start to exit (median wall)", f"{a:.1f} ms", f"{e:.1f} ms", f"{a / e:.2f}",

@@ -2,11 +2,13 @@ import AMIProtocol
 import Crypto
 
 /// The built-in functions.
-enum Builtins {
-    static let names: Set<String> = [
-        "len", "int", "str", "upper", "lower", "trim", "split", "join", "contains", "replace",
-        "env", "now", "md5", "secret", "urldecode", "keys", "num",
+public enum Builtins {
+    /// Every built-in's name, in the order the reference lists them.
+    public static let orderedNames: [String] = [
+        "len", "int", "num", "str", "upper", "lower", "trim", "split", "join", "contains", "replace",
+        "keys", "env", "now", "md5", "urldecode", "secret", "json", "parse_json",
     ]
+    static let names = Set(orderedNames)
 
     static func call(_ name: String, _ arguments: [Value], interpreter: Interpreter, at location: SourceLocation) throws -> Value {
         func want(_ counts: ClosedRange<Int>) throws {
@@ -89,6 +91,16 @@ enum Builtins {
         case "urldecode":
             try want(1...1)
             return .string(AMIValueDecoding.percentDecoded(text(0)))
+        case "json":
+            try want(1...1)
+            return .string(JSONWriter.string(arguments[0]))
+        case "parse_json":
+            try want(1...1)
+            do {
+                return try JSONReader.parse(text(0))
+            } catch {
+                throw ScriptError(location, "parse_json(): \(error)")
+            }
         case "secret":
             try want(0...1)
             guard let line = interpreter.output.readSecret(prompt: arguments.isEmpty ? "Secret: " : text(0)) else {

@@ -246,7 +246,7 @@ extension Interpreter {
 
     /// A packet as a map of its headers (repeats joined with a line break; legacy
     /// command output as `Output`).
-    static func map(of framed: AMIPacket) -> Value {
+    public static func map(of framed: AMIPacket) -> Value {
         let packet = framed.parsedCopy
         var map = OrderedMap()
         map.reserveCapacity(packet.headers.count + 1)

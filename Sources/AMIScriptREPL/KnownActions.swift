@@ -1,3 +1,5 @@
+import AMIScriptLanguage
+
 /// Common AMI actions, their headers and a one-line synopsis: completion and `help`
 /// before login (after login, the server's ListCommands gives the names).
 enum KnownActions {
@@ -71,10 +73,7 @@ enum LanguageWords {
         "exp_continue", "login", "action", "command", "close", "if", "elif", "else", "while", "for", "break",
         "continue", "proc", "return", "sleep", "exit", "log_user", "log_file",
     ]
-    static let builtins = [
-        "len(", "int(", "num(", "str(", "upper(", "lower(", "trim(", "split(", "join(", "contains(", "replace(",
-        "keys(", "env(", "now(", "md5(", "urldecode(", "secret(",
-    ]
+    static let builtins = Builtins.orderedNames.map { $0 + "(" }
     /// Commands of the REPL itself.
     static let replCommands = ["help", "events"]
 }

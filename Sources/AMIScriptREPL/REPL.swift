@@ -25,10 +25,13 @@ public final class REPL {
     private let signals = SignalState()
     private var signalSource: DispatchSourceSignal?
     private var exitCode: Int32?
+    /// `--json` or `set json on`: packets are shown as JSON lines instead of blocks.
+    private var showJSON: Bool
 
-    public init(interpreter: Interpreter, environment: [String: String]) {
+    public init(interpreter: Interpreter, environment: [String: String], json: Bool = false) {
         self.interpreter = interpreter
         self.history = HistoryFile(path: HistoryFile.defaultPath(environment: environment))
+        self.showJSON = json
     }
 
     private var prompt: String {
@@ -47,7 +50,7 @@ public final class REPL {
         source.setEventHandler { signals.interrupt() }
         source.resume()
         signalSource = source
-        write("amiscript \(Self.version) REPL. Type help for help; Ctrl-D quits.\n")
+        write("amiscript \(AMIScriptVersion.string) REPL. Type help for help; Ctrl-D quits.\n")
         editor.start(prompt: prompt)
         while exitCode == nil {
             if signals.takeInterruptAtPrompt() {
@@ -72,8 +75,6 @@ public final class REPL {
         source.cancel()
         return exitCode ?? 0
     }
-
-    static let version = "0.3.0"
 
     /// Waits on another thread, so the thread that runs the sockets (and, in amiscript,
     /// the tasks) is never blocked by the terminal.
@@ -127,7 +128,7 @@ public final class REPL {
         switch outcome {
         case .finished:
             if showResult, let result = interpreter.lastActionOutcome, result.response.streamRange != before || before == nil {
-                write(ResponseFormatter.result(response: result.response, events: result.events))
+                write(formatted(response: result.response, events: result.events))
             }
         case .exited(let code):
             exitCode = code
@@ -174,10 +175,16 @@ public final class REPL {
         }
         switch result {
         case .success(let outcome):
-            write(ResponseFormatter.result(response: outcome.response, events: outcome.events))
+            write(formatted(response: outcome.response, events: outcome.events))
         case .failure(let error):
             write(error.exitCode == ExitCode.interrupted ? "interrupted\n" : "error: \(error.diagnostic.message)\n")
         }
+    }
+
+    /// An action's answer as the user asked to see it: blocks and tables, or JSON lines.
+    private func formatted(response: AMIPacket, events: [AMIPacket]) -> String {
+        guard showJSON else { return ResponseFormatter.result(response: response, events: events) }
+        return ([response] + events).map(ResponseFormatter.jsonLine).joined()
     }
 
     /// Runs work in a task that Ctrl-C cancels.
@@ -202,6 +209,9 @@ public final class REPL {
             } else {
                 await help(action: words[1])
             }
+            return true
+        case "set" where words.count == 3 && words[1] == "json" && ["on", "off"].contains(words[2]):
+            showJSON = words[2] == "on"
             return true
         case "events":
             if words.count == 1 {
@@ -232,6 +242,7 @@ public final class REPL {
         REPL:        help ACTION          the action's synopsis and headers
                      events on|off        show or hide events that arrive while you type
                      events NAME...       show only these events
+                     set json on|off      show responses, list entries and events as JSON lines
         Keys:        Tab completes; Ctrl-C abandons a waiting expect/action or the typed line;
                      Ctrl-D logs off and quits. History: ~/.amiscript_history (AMISCRIPT_HISTORY).
 
@@ -264,7 +275,7 @@ public final class REPL {
         for packet in idle.packets where showEvents {
             if let name = packet.eventName, !eventFilter.isEmpty,
                !eventFilter.contains(where: { AMIHeader.namesEqual($0, name) }) { continue }
-            text += ResponseFormatter.block(packet) + "\n"
+            text += showJSON ? ResponseFormatter.jsonLine(packet) : ResponseFormatter.block(packet) + "\n"
         }
         if let reason = idle.ended {
             text += "connection closed: \(reason)\n"

@@ -1,8 +1,14 @@
 import AMIProtocol
+import AMIScriptLanguage
 
 /// How the REPL shows packets: `Header: value` blocks with the values aligned, and event
 /// lists as a table when their entries are small enough to fit one line each.
 enum ResponseFormatter {
+    /// One packet as one line of JSON: the same object as `json($response)` in a script.
+    static func jsonLine(_ packet: AMIPacket) -> String {
+        JSONWriter.string(Interpreter.map(of: packet)) + "\n"
+    }
+
     static func block(_ framed: AMIPacket) -> String {
         let packet = framed.parsedCopy
         var pairs = packet.headers.map { ($0.name, $0.value) }

@@ -1,6 +1,6 @@
 /// The actions the simulator answers, with the privilege each needs, as Asterisk's
 /// `ListCommands` prints them (`Ping:  (Priv: <none>)`). The classes are copied from the
-/// real server's answer (shared/ami-transcripts/asterisk-master/list-commands.jsonl).
+/// real server's answer (tests/fixtures/ami-transcripts/asterisk-master/list-commands.jsonl).
 enum ActionCatalog {
     struct Entry {
         let name: String

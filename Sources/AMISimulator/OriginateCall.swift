@@ -1,7 +1,7 @@
 import AMIProtocol
 
 /// A call placed by Originate into the test context, with the event sequence the real
-/// server sent (shared/ami-transcripts/asterisk-master/originate-events.jsonl): two Local
+/// server sent (tests/fixtures/ami-transcripts/asterisk-master/originate-events.jsonl): two Local
 /// channel halves come up, the `;2` half answers, and after the context's Wait the call
 /// hangs up.
 enum OriginateCall {

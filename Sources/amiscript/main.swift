@@ -33,7 +33,7 @@ struct AMIScriptCommand: ParsableCommand {
             Exit codes: 0 success or exit's code, 1 runtime error, 64 usage, 65 the script does not \
             parse, 69 connection refused/failed/closed, 77 login failed, 124 expect/action timeout.
             """,
-        version: "amiscript 0.2.0"
+        version: "amiscript \(AMIScriptVersion.string)"
     )
 
     @Option(name: .customShort("e"), help: "Run CODE instead of a file.")
@@ -51,8 +51,14 @@ struct AMIScriptCommand: ParsableCommand {
     @Flag(help: "Run against the built-in AMI simulator on a free loopback port.")
     var sim = false
 
+    @Flag(help: "In the REPL, print action responses, list entries and events as JSON lines (one object a packet).")
+    var json = false
+
     @Argument(help: "The script (or '-') and its arguments.")
     var scriptAndArguments: [String] = []
+
+    /// The options whose value is the next word (`--timeout 5`, not `--timeout=5`).
+    static let optionsWithValue: Set<String> = ["-e", "--timeout", "--generate-completion-script"]
 
     /// Options end at the script (or after `-e CODE`): everything after belongs to the
     /// script, even words that look like options (`amiscript tool.ami --verbose`).
@@ -67,7 +73,7 @@ struct AMIScriptCommand: ParsableCommand {
             let argument = all[index]
             if argument == "--" || argument == "-" || !argument.hasPrefix("-") { break }
             index += 1
-            if argument == "-e" || argument == "--timeout" { index += 1 }
+            if Self.optionsWithValue.contains(argument) { index += 1 }
             if argument == "-e" { break }
         }
         let options = Array(all[..<min(index, all.count)])
@@ -168,7 +174,7 @@ struct ScriptRunner {
             configuration: Interpreter.Configuration(scriptName: "repl", arguments: [], environment: environment,
                                                      timeout: options.timeout),
             session: session, output: TerminalOutput())
-        let code = await REPL(interpreter: interpreter, environment: environment).run()
+        let code = await REPL(interpreter: interpreter, environment: environment, json: options.json).run()
         await simulator?.stop()
         return code
     }

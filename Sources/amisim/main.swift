@@ -22,7 +22,8 @@ struct AMISim: AsyncParsableCommand {
             limited/limited1 (system) unless --manager-conf names a manager.conf. When ready it \
             prints 'amisim listening on HOST:PORT'. Faults: \
             \(SimulatorFault.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")).
-            """
+            """,
+        version: "amisim \(AMIScriptVersion.string)"
     )
 
     @Option(help: "Address to listen on.")

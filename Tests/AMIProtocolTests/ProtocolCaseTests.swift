@@ -2,7 +2,7 @@ import AMIProtocol
 import NIOCore
 import XCTest
 
-/// One test per item of shared/spec/PROTOCOL.md that the protocol module owns (the
+/// One test per item of the protocol spec (PROTOCOL.md: what AMI really sends) that the protocol module owns (the
 /// client's items are in AMIClientTests).
 final class ProtocolCaseTests: XCTestCase {
     // 1. The banner: one bare line, possibly in the same read as the next packet, or none.

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The real AMI traffic in shared/ami-transcripts, for tests.
+/// The real AMI traffic in tests/fixtures/ami-transcripts (a copy of the project's shared
+/// transcripts, kept unchanged so a plain clone tests itself), for tests.
 public enum Transcripts {
     public struct Line: Sendable {
         public var fromServer: Bool
@@ -17,11 +18,9 @@ public enum Transcripts {
         }
     }
 
-    /// shared/ beside the repository (../shared from the project root).
-    public static var sharedDirectory: URL {
-        URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared")
+    /// The repository's copy of the real transcripts.
+    public static var transcriptsDirectory: URL {
+        projectDirectory.appendingPathComponent("tests/fixtures/ami-transcripts")
     }
 
     public static var projectDirectory: URL {
@@ -31,7 +30,7 @@ public enum Transcripts {
 
     /// Every transcript of asterisk-master, sorted by name.
     public static func asteriskMaster() throws -> [Transcript] {
-        let folder = sharedDirectory.appendingPathComponent("ami-transcripts/asterisk-master")
+        let folder = transcriptsDirectory.appendingPathComponent("asterisk-master")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
             .filter { $0.hasSuffix(".jsonl") }.sorted()
         return try names.map { name in
@@ -47,7 +46,7 @@ public enum Transcripts {
     /// The legacy fixtures as server traffic: LF turned into CR LF, the client's action
     /// block (the one starting with `Action:`) left out.
     public static func legacy() throws -> [(name: String, server: [UInt8])] {
-        let folder = sharedDirectory.appendingPathComponent("ami-transcripts/legacy/panoramisk")
+        let folder = transcriptsDirectory.appendingPathComponent("legacy/panoramisk")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
             .filter { $0.hasSuffix(".txt") }.sorted()
         return try names.map { name in

@@ -218,3 +218,79 @@ def test_help_for_an_action_comes_from_the_server(server, history):
     child.sendline("help MailboxCount")
     child.expect(r"\[Synopsis\]\r\nCheck Mailbox Message Count\.")
     child.expect(r"Mailbox: <value>")
+
+
+def version():
+    text = open(os.path.join(ROOT, "Sources", "CommandLineSupport", "Version.swift")).read()
+    return re.search(r'static let string = "([^"]+)"', text).group(1)
+
+
+def test_the_banner_shows_the_one_version(server, history):
+    env = dict(os.environ, AMI_PORT=str(server), AMISCRIPT_HISTORY=history, TERM="xterm")
+    child = pexpect.spawn(os.path.join(BUILD, "amiscript"), [], env=env, encoding="utf-8", timeout=10)
+    child.expect(r"amiscript (\S+) REPL")
+    assert child.match.group(1) == version()
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def json_lines(child, count):
+    """The next `count` lines that are JSON objects, parsed."""
+    import json
+    found = []
+    while len(found) < count:
+        child.expect(r"(\{[^\r\n]*\})\r\n")
+        found.append(json.loads(ANSI.sub("", child.match.group(1))))
+    return found
+
+
+def test_json_flag_prints_responses_and_list_entries_as_json_lines(server, history):
+    import json
+    env = dict(os.environ, AMI_PORT=str(server), AMI_HOST="127.0.0.1", AMISCRIPT_HISTORY=history, TERM="xterm")
+    child = pexpect.spawn(os.path.join(BUILD, "amiscript"), ["--json"], env=env, encoding="utf-8",
+                          timeout=10, dimensions=(40, 160))
+    child.expect("ami> ")
+    login(child)
+    child.sendline("MailboxCount Mailbox=200@default")
+    (response,) = json_lines(child, 1)
+    assert response["Response"] == "Success" and response["NewMessages"] == "3"
+    assert list(response)[0] == "Response"  # wire order
+    child.expect(PROMPT)
+    child.sendline("DBPut Family=j Key=k Val=v1")
+    child.expect(PROMPT)
+    child.sendline("DBGet Family=j Key=k")
+    response, entry = json_lines(child, 2)  # the response and the list's entries, as $events
+    assert response["EventList"] == "start"
+    assert entry["Event"] == "DBGetResponse" and entry["Val"] == "v1"
+    child.expect(PROMPT)
+    assert "{" not in ANSI.sub("", child.before)
+    # Back to blocks, then JSON again, from the prompt.
+    child.sendline("set json off")
+    child.expect(PROMPT)
+    child.sendline("Ping")
+    child.expect(r"Response: +Success")
+    child.expect(PROMPT)
+    child.sendline("set json on")
+    child.expect(PROMPT)
+    child.sendline("Ping")
+    (ping,) = json_lines(child, 1)
+    assert ping["Ping"] == "Pong"
+    child.expect(PROMPT)
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def test_events_arriving_in_json_mode_are_json_lines(server, history):
+    child = start(server, history)
+    child.sendline("set json on")
+    child.expect("ami> ")
+    child.sendline("connect; login admin secret5")
+    child.expect(r"ami admin@127\.0\.0\.1:\d+> ")
+    child.sendline('action UserEvent UserEvent=Hello Greeting="hi there"')
+    seen = json_lines(child, 1)
+    while not any(p.get("Event") == "UserEvent" for p in seen):
+        seen += json_lines(child, 1)
+    event = next(p for p in seen if p.get("Event") == "UserEvent")
+    assert event["UserEvent"] == "Hello" and event["Greeting"] == "hi there"
+    child.sendeof()
+    child.expect(pexpect.EOF)
