@@ -8,6 +8,15 @@ import PackageDescription
 /// builds for about 8% more expect throughput (docs/performance.md).
 let hotPathSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
+/// The shipped binaries bind their symbols at start-up, so the whole GOT is read-only
+/// (Debian's hardening: relro + bindnow). Release builds of them are made with
+/// `--static-swift-stdlib` (the Makefile, the quick start and the benchmark all pass it):
+/// an Asterisk host has no Swift toolchain. (`-static-stdlib` here instead of that flag
+/// leaves Foundation's static archives out of order: undefined references.)
+let shippedBinarySettings: [LinkerSetting] = [
+    .unsafeFlags(["-Xlinker", "-z", "-Xlinker", "now"], .when(configuration: .release)),
+]
+
 let package = Package(
     name: "amiscript",
     platforms: [.macOS(.v13)],
@@ -101,7 +110,8 @@ let package = Package(
                 "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ]
+            ],
+            linkerSettings: shippedBinarySettings
         ),
         // The in-process decoder benchmark (workload 5 of bench/run.py).
         .executableTarget(
@@ -125,7 +135,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 "AMISimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            linkerSettings: shippedBinarySettings
         ),
         .target(name: "AMITestSupport", path: "Tests/AMITestSupport"),
         .testTarget(

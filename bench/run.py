@@ -32,7 +32,7 @@ def binary(name):
 def ensure_built():
     needed = ["amiscript", "amisim", "amibench"]
     if not all(os.path.exists(binary(n)) for n in needed):
-        subprocess.run(["swift", "build", "-c", "release"], cwd=ROOT, check=True)
+        subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib"], cwd=ROOT, check=True)
     for tool in ("expect", "telnet"):
         if shutil.which(tool) is None:
             sys.exit(f"bench: {tool} is needed (apt-get install expect telnet)")

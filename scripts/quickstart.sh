@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-system-packages.sh
-swift build -c release --product amiscript >&2
+# The same flags as the Makefile and the benchmark, so they share one release build.
+swift build -c release --static-swift-stdlib --product amiscript >&2
 exec .build/release/amiscript --sim examples/vmcount.ami 123@default
