@@ -45,6 +45,9 @@ INSTALLED = \
 	$(addprefix $(docdir)/,$(DOCS)) \
 	$(addprefix $(docdir)/,$(EXAMPLES) $(FLEET))
 OWN_FOLDERS = $(docdir)/examples/fleet $(docdir)/examples $(docdir)/docs $(docdir)
+FOLDERS = $(bindir) $(mandir) $(bashcompdir) $(zshcompdir) $(fishcompdir) $(docdir)/docs $(docdir)/examples/fleet
+# The folders install created (uninstall's list of what to remove when empty).
+FOLDER_LIST = $(docdir)/installed-folders
 
 .PHONY: all binaries man completions install uninstall deb lintian version clean
 all: binaries man completions
@@ -53,6 +56,7 @@ version:
 	@echo $(VERSION)
 
 binaries:
+	scripts/ensure-system-packages.sh build
 	$(SWIFT_RELEASE)
 	mkdir -p build/bin
 	for p in $(PROGRAMS); do cp .build/release/$$p build/bin/$$p.tmp && strip --remove-section=.comment --remove-section=.note build/bin/$$p.tmp && mv build/bin/$$p.tmp build/bin/$$p; done
@@ -76,8 +80,12 @@ completions: binaries
 install:
 	@for f in $(addprefix build/bin/,$(PROGRAMS)) $(addprefix build/man/,$(addsuffix .1,$(PROGRAMS))) build/completions/fish/amisim.fish; do \
 	  [ -f $$f ] || { echo "install: $$f is missing: run 'make' first" >&2; exit 1; }; done
-	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir) $(DESTDIR)$(bashcompdir) $(DESTDIR)$(zshcompdir) \
-	  $(DESTDIR)$(fishcompdir) $(DESTDIR)$(docdir)/docs $(DESTDIR)$(docdir)/examples/fleet
+	@# The folders that install creates are written down, so uninstall removes them (and
+	@# only them) again: deepest first, each only when it is empty.
+	created=$$(for d in $(FOLDERS); do \
+	  while [ "$$d" != / ] && [ ! -d "$(DESTDIR)$$d" ]; do echo "$$d"; d=$$(dirname "$$d"); done; done | sort -u -r); \
+	install -d $(addprefix $(DESTDIR),$(FOLDERS)) && \
+	printf '%s\n' $$created $(docdir) | sort -u -r > $(DESTDIR)$(FOLDER_LIST)
 	for p in $(PROGRAMS); do \
 	  install -m 755 build/bin/$$p $(DESTDIR)$(bindir)/$$p && \
 	  install -m 644 build/man/$$p.1 $(DESTDIR)$(mandir)/$$p.1 && \
@@ -91,7 +99,9 @@ install:
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	for d in $(OWN_FOLDERS); do [ ! -d $(DESTDIR)$$d ] || rmdir $(DESTDIR)$$d 2>/dev/null || true; done
+	folders=$$(cat $(DESTDIR)$(FOLDER_LIST) 2>/dev/null || printf '%s\n' $(OWN_FOLDERS)); \
+	rm -f $(DESTDIR)$(FOLDER_LIST); \
+	for d in $$folders; do [ ! -d "$(DESTDIR)$$d" ] || rmdir "$(DESTDIR)$$d" 2>/dev/null || true; done
 
 # The Debian package: install under /usr into a staging root, then Debian's own layout
 # (zsh vendor completions, gzipped man pages and changelog, copyright), control from
@@ -100,6 +110,7 @@ DEBROOT = build/deb/root
 deb: all
 	rm -rf build/deb $(DEB)
 	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(CURDIR)/$(DEBROOT)
+	rm $(DEBROOT)/usr/share/doc/amiscript/installed-folders
 	mkdir -p $(DEBROOT)/usr/share/zsh/vendor-completions
 	mv $(DEBROOT)/usr/share/zsh/site-functions/* $(DEBROOT)/usr/share/zsh/vendor-completions/
 	rmdir $(DEBROOT)/usr/share/zsh/site-functions

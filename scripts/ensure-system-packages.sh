@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages amiscript's build, tests and checks need, when missing.
+# `ensure-system-packages.sh build`: only what building needs (make, the quick start);
+# with no argument: everything the tests need too (scripts/test.sh).
 # libedit-dev: the REPL's line editor; libpcre2-dev: expect's regexes;
 # expect + telnet: the seed's vmcount.exp, which shared/checks/seed-vmcount.sh compares with;
-# openssl: the TLS tests make a throw-away certificate with it.
+# openssl: the TLS tests make a throw-away certificate with it;
+# vim: the editor test loads editors/vim in it; parallel + jq: the fleet recipe's test
+# (docs/fleet.md); groff-base + man-db: the man page test renders the pages.
 set -euo pipefail
-packages=(libedit-dev libpcre2-dev expect telnet openssl)
+packages=(libedit-dev libpcre2-dev)
+[ "${1:-}" = build ] || packages+=(expect telnet openssl vim parallel jq groff-base man-db)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

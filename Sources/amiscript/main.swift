@@ -69,14 +69,22 @@ struct AMIScriptCommand: ParsableCommand {
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let all = Array(CommandLine.arguments.dropFirst())
         var index = 0
+        var options: [String] = []
         while index < all.count {
             let argument = all[index]
             if argument == "--" || argument == "-" || !argument.hasPrefix("-") { break }
             index += 1
-            if Self.optionsWithValue.contains(argument) { index += 1 }
+            if Self.optionsWithValue.contains(argument), index < all.count {
+                // `--timeout -1` (wait forever): joined as `--timeout=-1`, or the parser
+                // would take the value for an option.
+                options.append(argument.hasPrefix("--") ? "\(argument)=\(all[index])" : argument)
+                if !argument.hasPrefix("--") { options.append(all[index]) }
+                index += 1
+            } else {
+                options.append(argument)
+            }
             if argument == "-e" { break }
         }
-        let options = Array(all[..<min(index, all.count)])
         var rest = Array(all[min(index, all.count)...])
         if rest.first == "--" { rest.removeFirst() }
         do {

@@ -93,6 +93,32 @@ final class BinaryTests: XCTestCase {
         XCTAssertEqual(missing.stderr, "amiscript: cannot read /nonexistent/script.ami\n")
     }
 
+    func testOptionValuesThatLookLikeOptions() throws {
+        // `--timeout -1` waits forever; it was taken for an unknown option -1 (exit 64).
+        let forever = try BuiltBinary.run("amiscript", ["--timeout", "-1", "-e", "print $timeout"])
+        XCTAssertEqual(forever.stdout, "-1\n", forever.stderr)
+        XCTAssertEqual(forever.status, 0)
+        let joined = try BuiltBinary.run("amiscript", ["--timeout=2.5", "-e", "print $timeout"])
+        XCTAssertEqual(joined.stdout, "2.5\n", joined.stderr)
+        // After the script, words belong to it even when they look like options.
+        let scripts = try BuiltBinary.run("amiscript", ["-e", "print $argv", "--timeout", "3"])
+        XCTAssertEqual(scripts.stdout, "[\"--timeout\", \"3\"]\n")
+    }
+
+    func testCompletionScriptsForEachShellAndOneVersion() throws {
+        // The shell named after the option is the one generated (it was always bash).
+        let zsh = try BuiltBinary.run("amiscript", ["--generate-completion-script", "zsh"])
+        XCTAssertTrue(zsh.stdout.hasPrefix("#compdef amiscript"), zsh.stdout)
+        let fish = try BuiltBinary.run("amiscript", ["--generate-completion-script", "fish"])
+        XCTAssertTrue(fish.stdout.contains("complete -c 'amiscript'"), fish.stdout)
+        let bash = try BuiltBinary.run("amisim", ["--generate-completion-script", "bash"])
+        XCTAssertTrue(bash.stdout.contains("complete -o filenames -F _amisim amisim"), bash.stdout)
+        let ours = try BuiltBinary.run("amiscript", ["--version"]).stdout
+        let simulators = try BuiltBinary.run("amisim", ["--version"]).stdout
+        XCTAssertEqual(ours.split(separator: " ").last, simulators.split(separator: " ").last)
+        XCTAssertTrue(simulators.hasPrefix("amisim "), simulators)
+    }
+
     func testTraceShowsTheWireWithSecretsMasked() throws {
         let result = try BuiltBinary.run("amiscript", ["--sim", "--trace", "-e", "connect; login admin secret5 events off; close"])
         XCTAssertEqual(result.status, 0, result.stderr)
