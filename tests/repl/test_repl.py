@@ -230,6 +230,7 @@ def test_the_banner_shows_the_one_version(server, history):
     child = pexpect.spawn(os.path.join(BUILD, "amiscript"), [], env=env, encoding="utf-8", timeout=10)
     child.expect(r"amiscript (\S+) REPL")
     assert child.match.group(1) == version()
+    child.expect("ami> ")  # keys typed before libedit sets up the terminal are flushed
     child.sendeof()
     child.expect(pexpect.EOF)
 
