@@ -125,15 +125,29 @@ enum AMIPacketParser {
     /// The header on this line, or nil when the line is not one: no colon, or a "name"
     /// that no header has (leading blank, quotes, commas, control bytes, or very long),
     /// so a text line such as a queue summary with `W:0, C:0` in it stays text.
+    /// The blanks after the colon are left out — all of them, as Asterisk's own header
+    /// reader does — except in `Output:` lines: Asterisk writes `Output: ` and then the CLI
+    /// line as it is, so only that one blank goes and the line keeps its indentation
+    /// (`dialplan show`, `manager show commands` print as `asterisk -rx` prints them).
     static func header(_ line: UnsafeRawBufferPointer) -> AMIHeader? {
         guard let colon = nameEnd(line) else { return nil }
         var valueStart = colon + 1
-        while valueStart < line.count, line[valueStart] == UInt8(ascii: " ") || line[valueStart] == UInt8(ascii: "\t") {
-            valueStart += 1
+        func isBlank(_ index: Int) -> Bool {
+            index < line.count && (line[index] == UInt8(ascii: " ") || line[index] == UInt8(ascii: "\t"))
+        }
+        if colon == 6, isOutputName(line) {
+            if isBlank(valueStart) { valueStart += 1 }
+        } else {
+            while isBlank(valueStart) { valueStart += 1 }
         }
         return AMIHeader(
             String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
             String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart...]), as: UTF8.self))
+    }
+
+    /// Whether the line's name (6 bytes before its colon) is `Output`, in any case.
+    private static func isOutputName(_ line: UnsafeRawBufferPointer) -> Bool {
+        zip(line.prefix(6), "output".utf8).allSatisfy { AMIHeader.asciiLower($0) == $1 }
     }
 
     /// Where a header line's name ends (its colon), or nil when the line is no header.

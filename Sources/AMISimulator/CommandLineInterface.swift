@@ -15,6 +15,7 @@ struct CommandLineInterface {
         ["core", "show", "calls"], ["core", "show", "settings"], ["core", "waitfullybooted"],
         ["voicemail", "show", "users"], ["database", "show"], ["database", "put"], ["database", "get"],
         ["manager", "show", "commands"], ["manager", "show", "connected"], ["manager", "show", "command", "x"],
+        ["dialplan", "show"],
     ]
 
     func run(_ commandLine: String) -> Result {
@@ -46,6 +47,10 @@ struct CommandLineInterface {
             }
             lines.append("\(entries.count) result\(entries.count == 1 ? "" : "s") found.")
             return Result(succeeded: true, lines: lines)
+        case ["dialplan", "show", "amitest"], ["dialplan", "show"]:
+            return Result(succeeded: true, lines: Self.amitestDialplan)
+        case let words where words.count == 3 && words[0] == "dialplan" && words[1] == "show":
+            return Result(succeeded: false, lines: ["There is no existence of '\(words[2])' context"])
         case ["manager", "show", "commands"]:
             var lines = ["  Action                           Synopsis", "  ------                           --------"]
             for entry in ActionCatalog.entries {
@@ -67,6 +72,23 @@ struct CommandLineInterface {
             ])
         }
     }
+
+    /// The test system's dialplan (context amitest: s,1 Answer, Wait(2), Hangup) as
+    /// pbx_config's `dialplan show` prints it: `  %-17s %-45s [%s]`, so every priority line
+    /// after the first starts with 20 blanks — what `command` must keep.
+    static let amitestDialplan: [String] = {
+        func priority(_ label: String, _ step: String, _ line: Int) -> String {
+            "  " + label.padding(toLength: 17) + " " + step.padding(toLength: 45) + " [extensions.conf:\(line)]"
+        }
+        return [
+            "[ Context 'amitest' created by 'pbx_config' ]",
+            priority("'s' =>", "1. Answer()", 3),
+            priority("", "2. Wait(2)", 4),
+            priority("", "3. Hangup()", 5),
+            "",
+            "-= 1 extension (3 priorities) in 1 context. =-",
+        ]
+    }()
 
     private func channelsTable() -> [String] {
         var lines = [

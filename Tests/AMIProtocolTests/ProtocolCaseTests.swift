@@ -55,6 +55,12 @@ final class ProtocolCaseTests: XCTestCase {
             "Response: Success\r\nActionID: c1\r\nMessage: Command output follows\r\nOutput: line one\r\nOutput: Name : x\r\n\r\n"
         )).first)
         XCTAssertEqual(modern.commandOutput, ["line one", "Name : x"])
+        // Only the one blank after `Output:` is the separator: CLI indentation stays.
+        let indented = try XCTUnwrap(packets(try decode(
+            "Response: Success\r\nOutput: [ Context 'amitest' ]\r\nOutput:   's' => 1. Answer()\r\nOUTPUT:                     2. Wait(2)\r\nOutput:\r\nOutput: \r\nMessage:   x\r\n\r\n"
+        )).first)
+        XCTAssertEqual(indented.commandOutput, ["[ Context 'amitest' ]", "  's' => 1. Answer()", "                    2. Wait(2)", "", ""])
+        XCTAssertEqual(indented["Message"], "x", "other headers still drop every blank after the colon")
 
         let legacy = packets(try decode(
             "Response: Follows\r\nPrivilege: Command\r\nActionID: c2\r\nName : x\nAnother: line with colon\n\n2 calls processed--END COMMAND--\r\n\r\nResponse: Success\r\nPing: Pong\r\n\r\n"
