@@ -6,7 +6,7 @@ public enum Builtins {
     /// Every built-in's name, in the order the reference lists them.
     public static let orderedNames: [String] = [
         "len", "int", "num", "str", "upper", "lower", "trim", "split", "join", "contains", "replace",
-        "keys", "env", "now", "md5", "urldecode", "secret", "json", "parse_json",
+        "keys", "get", "env", "now", "md5", "urldecode", "secret", "json", "parse_json",
     ]
     static let names = Set(orderedNames)
 
@@ -73,6 +73,12 @@ public enum Builtins {
             try want(1...1)
             guard case .map(let map) = arguments[0] else { throw ScriptError(location, "keys() wants a map") }
             return .list(map.keys.map(Value.string))
+        case "get":
+            try want(2...3)
+            guard case .map(let map) = arguments[0] else {
+                throw ScriptError(location, "get() wants a map first, not a \(arguments[0].typeName)")
+            }
+            return map[text(1)] ?? (arguments.count == 3 ? arguments[2] : .none)
         case "replace":
             try want(3...3)
             return .string(text(0).replacingOccurrences(of: text(1), with: text(2)))

@@ -352,7 +352,25 @@ public final class Interpreter {
         guard case .map(let map) = value else {
             throw ScriptError(location, "'.\(name)': a \(value.typeName) has no fields")
         }
-        return map[name] ?? .none
+        return try entry(of: map, name, at: location)
+    }
+
+    /// A map's entry; a missing one is an error that names the key and the keys there are,
+    /// so a misspelt field (`$response.NewMesages`) cannot read as nil and pass a check.
+    /// Optional entries are read with `get(map, key, default)`.
+    func entry(of map: OrderedMap, _ key: String, at location: SourceLocation) throws -> Value {
+        if let value = map[key] { return value }
+        var message = "no key '\(key)' in the map"
+        if let hint = Suggestions.didYouMean(key, in: map.keys) { message += ": \(hint)" }
+        let keys = map.keys
+        if keys.isEmpty {
+            message += " (it is empty)"
+        } else {
+            let shown = keys.prefix(24).joined(separator: ", ")
+            message += " (its keys: \(shown)\(keys.count > 24 ? ", … \(keys.count - 24) more" : ""))"
+        }
+        message += "; get(map, key, default) reads an optional entry"
+        throw ScriptError(location, message)
     }
 
     func element(of value: Value, _ index: Value, at location: SourceLocation) throws -> Value {
@@ -367,7 +385,7 @@ public final class Interpreter {
             }
             return items[position]
         case .map(let map):
-            return map[index.description] ?? .none
+            return try entry(of: map, index.description, at: location)
         case .string(let text):
             guard let number = index.number, number >= 0, Int(number) < text.count else {
                 throw ScriptError(location, "index '\(index)' is out of range of the string")
