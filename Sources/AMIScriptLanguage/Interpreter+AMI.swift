@@ -52,7 +52,6 @@ extension Interpreter {
                 bytes.append(byte)
             }
         }
-        logFile?.write(String(decoding: bytes, as: UTF8.self))
         do {
             try await session.send(bytes)
         } catch {
@@ -168,7 +167,6 @@ extension Interpreter {
             switch input {
             case .text(let bytes, let offset):
                 buffer.ingest(bytes, offset: offset)
-                logFile?.write(String(buffer: bytes))
             case .packets(let run):
                 // Every packet waits here; only an event branch asks its kind.
                 pendingEvents.append(run)

@@ -35,7 +35,12 @@ public final class Interpreter {
     /// Who logged in, for a REPL prompt.
     public internal(set) var loginUser: String?
     var logUser = false
-    var logFile: LogFile?
+    var logFile: SessionLog? {
+        didSet {
+            oldValue?.close()
+            session.log = logFile
+        }
+    }
     var callDepth = 0
     /// Bytes handed to the regex engine by expect (from each branch's resume point):
     /// the measure of incremental scanning, which keeps it linear in the bytes received.
@@ -185,7 +190,7 @@ public final class Interpreter {
         case let .logFile(path, location):
             guard let path else { logFile = nil; return }
             let name = try await evaluate(path).description
-            guard let file = LogFile(path: name) else {
+            guard let file = SessionLog(path: name) else {
                 throw ScriptError(location, "cannot open log file '\(name)'")
             }
             logFile = file
@@ -483,23 +488,6 @@ public final class Interpreter {
         }
         return try Builtins.call(name, arguments, interpreter: self, at: location)
     }
-}
-
-/// The file of `log_file`: the session transcript, secrets masked.
-final class LogFile {
-    private let handle: UnsafeMutablePointer<FILE>
-
-    init?(path: String) {
-        guard let handle = fopen(path, "a") else { return nil }
-        self.handle = handle
-    }
-
-    func write(_ text: String) {
-        fputs(SecretMasking.masked(text), handle)
-        fflush(handle)
-    }
-
-    deinit { fclose(handle) }
 }
 
 #if canImport(Glibc)

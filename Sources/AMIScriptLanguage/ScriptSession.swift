@@ -23,6 +23,9 @@ public protocol ScriptSession: AnyObject {
                 progress: (ActionProgress) -> Void) async throws(SessionError) -> ActionOutcome
     /// Closes the connection (after Logoff when `logoff`).
     func close(logoff: Bool, timeout: Double) async
+    /// Where every byte written and read goes while `log_file` is on (nil: nowhere). The
+    /// session records writes and reads in the order they cross the wire.
+    var log: SessionLog? { get set }
     var isConnected: Bool { get }
     /// `HOST:PORT` of the connection, for a prompt; nil when not connected.
     var peer: String? { get }

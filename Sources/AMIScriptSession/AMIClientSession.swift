@@ -9,6 +9,14 @@ public final class AMIClientSession: ScriptSession {
     private var connection: AMIConnection?
     private let tracer: WireTracer?
     private let tlsOptions: AMITLSOptions
+    /// `log_file`'s log, read by the wire tap on the event loop (a box, not `self`: the
+    /// connection keeps the tap, and must not keep the session).
+    private let logBox = NIOLockedValueBox<SessionLog?>(nil)
+
+    public var log: SessionLog? {
+        get { logBox.withLockedValue { $0 } }
+        set { logBox.withLockedValue { $0 = newValue } }
+    }
 
     /// `trace`: where wire-trace lines go (`>> ` sent, `<< ` received), or nil for none.
     /// `tls`: how `connect ... tls` checks the server.
@@ -29,7 +37,14 @@ public final class AMIClientSession: ScriptSession {
             connectTimeout: .nanoseconds(Int64(seconds * 1e9)),
             bannerTimeout: .nanoseconds(Int64(min(seconds, 3) * 1e9)))
         if tls { configuration.tls = tlsOptions }
-        if let tracer { configuration.wireTap = { direction, bytes in tracer.record(direction, bytes) } }
+        let tracer = self.tracer
+        let logBox = self.logBox
+        configuration.wireTap = { direction, bytes in
+            tracer?.record(direction, bytes)
+            if let log = logBox.withLockedValue({ $0 }) {
+                bytes.withUnsafeReadableBytes { log.record(direction == .sent ? .sent : .received, $0) }
+            }
+        }
         do {
             let connection = try await AMIConnection.connect(host: host, port: port, configuration: configuration)
             self.connection = connection

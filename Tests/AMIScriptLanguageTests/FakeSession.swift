@@ -13,6 +13,7 @@ final class FakeSession: ScriptSession {
     var banner: String? = "Asterisk Call Manager/13.0.0"
     var receiveCalls = 0
 
+    var log: SessionLog?
     var isConnected: Bool { connected }
     var peer: String? { connected ? "fake:5038" : nil }
 
@@ -23,12 +24,15 @@ final class FakeSession: ScriptSession {
 
     func send(_ bytes: [UInt8]) async throws(SessionError) {
         sent.append(String(decoding: bytes, as: UTF8.self))
+        log?.record(.sent, bytes)
     }
 
     func receive(timeout: Double?) async throws(SessionError) -> [SessionInput] {
         receiveCalls += 1
         if inputs.isEmpty { return [.timeout] }
-        return [inputs.removeFirst()]
+        let input = inputs.removeFirst()
+        if case .text(let bytes, _) = input { log?.record(.received, Array(bytes.readableBytesView)) }
+        return [input]
     }
 
     func action(_ name: String, headers: [AMIHeader], timeout: Double?,

@@ -119,6 +119,34 @@ final class BinaryTests: XCTestCase {
         XCTAssertTrue(simulators.hasPrefix("amisim "), simulators)
     }
 
+    func testLogFileHoldsEveryByteBothWaysInOrderWithSecretsMasked() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("amiscript-log-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try BuiltBinary.run("amiscript", ["--sim", "-e", """
+            log_file "\(path)"
+            connect
+            login admin secret5 events off
+            action Ping
+            command "core show uptime"
+            login admin secret5 md5
+            close
+            """])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let log = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertFalse(log.contains("secret5"), log)
+        // Each request and its answer, in wire order: the requests were missing before.
+        var rest = Substring(log)
+        for expected in ["Asterisk Call Manager/", "Action: Login\r\n", "Secret: ********\r\n", "Message: Authentication accepted\r\n",
+                         "Action: Ping\r\n", "Ping: Pong\r\n", "Action: Command\r\n", "Command: core show uptime\r\n",
+                         "Output: System uptime:", "Action: Challenge\r\n", "Challenge: ", "AuthType: MD5\r\n", "Key: ********\r\n",
+                         "Action: Logoff\r\n", "Response: Goodbye\r\n"] {
+            guard let range = rest.range(of: expected) else {
+                return XCTFail("'\(expected)' missing from the log or out of order:\n\(log)")
+            }
+            rest = rest[range.upperBound...]
+        }
+    }
+
     func testTraceShowsTheWireWithSecretsMasked() throws {
         let result = try BuiltBinary.run("amiscript", ["--sim", "--trace", "-e", "connect; login admin secret5 events off; close"])
         XCTAssertEqual(result.status, 0, result.stderr)
