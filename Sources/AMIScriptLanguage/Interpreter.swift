@@ -147,9 +147,9 @@ public final class Interpreter {
                 return
             }
             if let orElse { try await execute(orElse) }
-        case let .whileLoop(condition, body, _):
+        case let .whileLoop(condition, body, location):
             while try await evaluate(condition).isTrue {
-                if try await !runLoopBody(body) { break }
+                if try await !runLoopBody(body, at: location) { break }
             }
         case let .forLoop(name, sequence, body, location):
             let items: [Value]
@@ -161,7 +161,7 @@ public final class Interpreter {
             }
             for item in items {
                 assign(name, item)
-                if try await !runLoopBody(body) { break }
+                if try await !runLoopBody(body, at: location) { break }
             }
         case .breakLoop:
             throw ControlFlow.breakLoop
@@ -199,8 +199,10 @@ public final class Interpreter {
         }
     }
 
-    /// One turn of a loop; false when it ended with `break`.
-    private func runLoopBody(_ body: [Statement]) async throws -> Bool {
+    /// One turn of a loop; false when it ended with `break`. A cancelled task (Ctrl-C in
+    /// the REPL) stops here: a busy loop waits on nothing that would notice otherwise.
+    private func runLoopBody(_ body: [Statement], at location: SourceLocation) async throws -> Bool {
+        if Task.isCancelled { throw ScriptError(location, "interrupted", exitCode: ExitCode.interrupted) }
         do {
             try await execute(body)
         } catch ControlFlow.breakLoop {

@@ -69,12 +69,15 @@ final class LineEditor {
         rl_forced_update_display()
     }
 
-    /// Ctrl-C at the prompt: drop what was typed and show a fresh prompt.
+    /// Ctrl-C at the prompt: drop what was typed. The handler goes too, so the next
+    /// `start` shows its own prompt (redrawing here showed the old one: `...> ` stayed
+    /// after the unfinished block it belonged to was dropped).
     func discardLine() {
         guard installed else { return }
         rl_replace_line("", 0)
         write("^C\n")
-        rl_forced_update_display()
+        rl_callback_handler_remove()
+        installed = false
     }
 
     func stop() {

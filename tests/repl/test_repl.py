@@ -295,3 +295,39 @@ def test_events_arriving_in_json_mode_are_json_lines(server, history):
     assert event["UserEvent"] == "Hello" and event["Greeting"] == "hi there"
     child.sendeof()
     child.expect(pexpect.EOF)
+
+
+def test_ctrl_c_stops_a_busy_loop_and_keeps_the_state(server, history):
+    child = start(server, history)
+    child.sendline("set n 0")
+    child.expect("ami> ")
+    child.sendline("while 1 { set n ($n + 1) }")
+    time.sleep(0.5)
+    started = time.time()
+    child.sendintr()
+    child.expect("interrupted", timeout=3)
+    assert time.time() - started < 1.0
+    child.expect("ami> ")
+    child.sendline('print "n is" ($n > 0)')
+    child.expect("n is true")
+    child.expect("ami> ")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def test_ctrl_c_in_an_unfinished_block_goes_back_to_the_main_prompt(server, history):
+    child = start(server, history)
+    child.sendline("if 1 {")
+    child.expect(r"\.\.\.> ")
+    child.sendline('print "inside"')
+    child.expect(r"\.\.\.> ")
+    child.sendintr()
+    child.expect("ami> ")
+    child.sendline('print "fresh"')
+    child.expect("fresh")
+    idx = child.expect(["ami> ", r"\.\.\.> "])
+    assert idx == 0, "the prompt after Ctrl-C must be the main one"
+    child.sendline("}")
+    idx = child.expect(["error", "ami> "])
+    child.sendeof()
+    child.expect(pexpect.EOF)
