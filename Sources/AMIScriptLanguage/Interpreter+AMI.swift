@@ -170,6 +170,7 @@ extension Interpreter {
             case .packets(let run):
                 // Every packet waits here; only an event branch asks its kind.
                 pendingEvents.append(run)
+                if collectsArrivals { arrivals.append(contentsOf: run) }
             case .timeout, .eof:
                 ending = input
             }

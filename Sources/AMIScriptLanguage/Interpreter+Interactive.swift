@@ -78,6 +78,20 @@ extension Interpreter {
         }
     }
 
+    /// Starts keeping a copy of every packet that arrives while statements run (the
+    /// packets still go where they always go: the expect buffer and `expect event`).
+    public func collectArrivals() {
+        collectsArrivals = true
+        arrivals = []
+    }
+
+    /// The packets that arrived since `collectArrivals`, in order; stops collecting.
+    public func takeArrivals() -> [AMIPacket] {
+        collectsArrivals = false
+        defer { arrivals = [] }
+        return arrivals
+    }
+
     /// An action for the REPL's own needs (ListCommands for completion, help): nothing is
     /// bound, and a failure is just nil.
     public func silentAction(_ name: String, _ headers: [AMIHeader]) async -> ActionOutcome? {

@@ -30,6 +30,10 @@ public final class Interpreter {
     var expectAfter: [ExpectBranch] = []
     var buffer = ExpectBuffer(maxBytes: 1 << 20)
     var pendingEvents = EventQueue()
+    /// The REPL's copy of the packets that arrive while a statement runs (they also stay
+    /// for `expect`), so it can show the events that came with a response.
+    var collectsArrivals = false
+    var arrivals: [AMIPacket] = []
     var loggedIn = false
     var lastOutcome: ActionOutcome?
     /// Who logged in, for a REPL prompt.

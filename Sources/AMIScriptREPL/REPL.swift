@@ -90,6 +90,8 @@ public final class REPL {
     // MARK: Running input
 
     private func run(_ unit: InputAssembler.Unit) async {
+        interpreter.collectArrivals()
+        defer { showEarlyEvents(interpreter.takeArrivals()) }
         switch unit {
         case .packet(let lines):
             await runPacket(lines)
@@ -267,6 +269,26 @@ public final class REPL {
     }
 
     // MARK: Arrivals
+
+    /// The events that came while an input ran — with its response or right after it
+    /// (FullyBooted and SuccessfulAuth after a Login) — shown after its result, a blank
+    /// line between blocks. They also stay in the expect buffer. An action's own list
+    /// entries were shown with its result and are left out.
+    private func showEarlyEvents(_ packets: [AMIPacket]) {
+        guard showEvents else { return }
+        var own = Set<Int64>()
+        if let outcome = interpreter.lastActionOutcome {
+            for packet in [outcome.response] + outcome.events { own.insert(packet.streamRange.lowerBound) }
+        }
+        var text = ""
+        for packet in packets {
+            guard let name = packet.eventName else { continue }
+            if own.contains(packet.streamRange.lowerBound) { continue }
+            if !eventFilter.isEmpty, !eventFilter.contains(where: { AMIHeader.namesEqual($0, name) }) { continue }
+            text += showJSON ? ResponseFormatter.jsonLine(packet) : "\n" + ResponseFormatter.block(packet)
+        }
+        write(text)
+    }
 
     /// Prints the events (and stray responses) that arrived, above the prompt.
     private func showArrivals() async {

@@ -331,3 +331,19 @@ def test_ctrl_c_in_an_unfinished_block_goes_back_to_the_main_prompt(server, hist
     idx = child.expect(["error", "ami> "])
     child.sendeof()
     child.expect(pexpect.EOF)
+
+
+def test_events_that_come_with_a_login_are_shown(server, history):
+    child = start(server, history)
+    child.sendline("connect; login admin secret5")
+    child.expect(r"ami admin@127\.0\.0\.1:\d+> ")
+    shown = ANSI.sub("", child.before)
+    assert re.search(r"Event: +FullyBooted", shown), shown
+    assert re.search(r"Event: +SuccessfulAuth", shown), shown
+    assert len(re.findall(r"\r\n\r\nEvent:", shown)) >= 2, "a blank line before each event block: " + repr(shown)
+    # They also stay for expect.
+    child.sendline('expect -timeout 1 event FullyBooted { print "still there" } timeout { print "gone" }')
+    child.expect("still there")
+    child.expect(PROMPT)
+    child.sendeof()
+    child.expect(pexpect.EOF)
