@@ -242,6 +242,7 @@ public final class REPL {
                      Mailbox: 123@default
         Shorthand:   Ping   /   MailboxCount Mailbox=123@default   (an action; its response is shown)
         REPL:        help ACTION          the action's synopsis and headers
+                     help STATEMENT       the statement's forms (help expect)
                      events on|off        show or hide events that arrive while you type
                      events NAME...       show only these events
                      set json on|off      show responses, list entries and events as JSON lines
@@ -250,22 +251,59 @@ public final class REPL {
 
         """
 
+    /// `help WORD`: a statement of the language, or an action — from the server's
+    /// `manager show command` when it documents it, else from the built-in table (an
+    /// Asterisk built without XML docs answers with an empty synopsis and no headers).
     private func help(action name: String) async {
-        if let outcome = await interpreter.silentAction("Command", [AMIHeader("Command", "manager show command \(name)")]),
+        if let text = StatementHelp.text(for: name) {
+            write(text)
+            return
+        }
+        var serverKnows: Bool?
+        if interpreter.connectionLabel?.contains("@") == true,
+           let outcome = await interpreter.silentAction("Command", [AMIHeader("Command", "manager show command \(name)")]),
            !outcome.response.isError {
-            let text = outcome.response.commandOutput.joined(separator: "\n")
-            if !text.isEmpty, !text.hasPrefix("No manager action") {
-                write(text + "\n")
-                return
+            let lines = outcome.response.commandOutput
+            if lines.first?.hasPrefix("No manager action") == true {
+                serverKnows = false
+            } else if !lines.isEmpty {
+                serverKnows = true
+                if Self.isDocumented(lines) {
+                    write(lines.joined(separator: "\n") + "\n")
+                    return
+                }
             }
         }
         guard let known = KnownActions.action(named: name) else {
-            write("no help for '\(name)' (connect and log in to ask the server)\n")
+            var text: String
+            switch serverKnows {
+            case true?:
+                text = "the server knows '\(name)' but gives no documentation for it (an Asterisk built without XML docs), and the built-in list does not have it\n"
+            case false?:
+                text = "no action or statement named '\(name)', on this server or in the built-in list"
+            case nil:
+                text = "no action or statement named '\(name)' in the built-in list (connect and log in to ask the server)"
+            }
+            if serverKnows != true {
+                let names = serverActions + KnownActions.all.map(\.name) + LanguageWords.statements
+                if let hint = Suggestions.didYouMean(name, in: names) { text += ": \(hint)" }
+                text += "\n"
+            }
+            write(text)
             return
         }
-        var text = "[Synopsis]\n\(known.synopsis)\n\n[Syntax]\nAction: \(known.name)\n[ActionID:] <value>\n"
+        var text = ""
+        if serverKnows == true { text += "(the server gives no documentation for \(known.name); from the built-in list)\n" }
+        if serverKnows == false { text += "(this server has no action \(known.name): is its module loaded? From the built-in list)\n" }
+        text += "[Synopsis]\n\(known.synopsis)\n\n[Syntax]\nAction: \(known.name)\n[ActionID:] <value>\n"
         text += known.headers.map { "\($0): <value>\n" }.joined()
         write(text)
+    }
+
+    /// An answer of `manager show command` that says something: a synopsis and syntax.
+    static func isDocumented(_ lines: [String]) -> Bool {
+        guard let synopsis = lines.firstIndex(of: "[Synopsis]"), synopsis + 1 < lines.count else { return false }
+        return !lines[synopsis + 1].trimmingBlanks.isEmpty && lines.contains("[Syntax]")
     }
 
     // MARK: Arrivals

@@ -61,6 +61,10 @@ struct CommandLineInterface {
             guard let entry = ActionCatalog.entry(named: words[3]) else {
                 return Result(succeeded: true, lines: ["No manager action by that name registered."])
             }
+            guard state.options.xmlDocumentation else {
+                // manager.c without AST_XML_DOCS: the registration's (empty) synopsis.
+                return Result(succeeded: true, lines: ["Action: \(entry.name)", "Synopsis: ", "Privilege: \(entry.privilege.headerValue)", ""])
+            }
             var lines = ["[Synopsis]", entry.synopsis, "", "[Syntax]", "Action: \(entry.name)", "[ActionID:] <value>"]
             lines += entry.headers.map { "\($0): <value>" }
             lines += ["", "[Privilege]", entry.privilege.headerValue]

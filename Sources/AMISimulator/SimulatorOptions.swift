@@ -10,6 +10,10 @@ public struct SimulatorOptions: Sendable {
     /// and offer the text-only `Queues` action.
     public var legacyCommand: Bool
     public var faults: Set<SimulatorFault>
+    /// Answer `manager show command` as an Asterisk built with XML documentation does
+    /// (`[Synopsis]`, `[Syntax]` with the headers); false: as one built without it
+    /// (`Action:`, an empty `Synopsis:`, `Privilege:`), which many packaged builds are.
+    public var xmlDocumentation = true
     /// Seconds before a failed login is answered (Asterisk sleeps 1 s).
     public var failedLoginDelay: Double
     public var flood: FloodOptions

@@ -42,6 +42,10 @@ struct AMISim: AsyncParsableCommand {
           help: "Answer Command as Asterisk before 14 (Response: Follows ... --END COMMAND--).")
     var legacyCommand = false
 
+    @Flag(name: .customLong("no-xml-docs"),
+          help: "Answer 'manager show command' as an Asterisk built without XML documentation (no synopsis, no headers).")
+    var noXMLDocs = false
+
     @Option(name: .customLong("fault"), help: "Inject a fault (repeatable).")
     var faults: [String] = []
 
@@ -81,6 +85,7 @@ struct AMISim: AsyncParsableCommand {
 
     func run() async throws {
         var options = SimulatorOptions(host: host, port: port, banner: banner, legacyCommand: legacyCommand)
+        options.xmlDocumentation = !noXMLDocs
         options.faults = Set(faults.compactMap(SimulatorFault.init(rawValue:)))
         options.failedLoginDelay = authFailDelay
         options.flood = FloodOptions(bytes: floodBytes, rate: floodRate)

@@ -347,3 +347,45 @@ def test_events_that_come_with_a_login_are_shown(server, history):
     child.expect(PROMPT)
     child.sendeof()
     child.expect(pexpect.EOF)
+
+
+@pytest.fixture
+def server_without_docs():
+    proc = subprocess.Popen([os.path.join(BUILD, "amisim"), "--port", "0", "--no-xml-docs"],
+                            stdout=subprocess.PIPE, text=True)
+    port = int(proc.stdout.readline().strip().rsplit(":", 1)[1])
+    yield port
+    proc.terminate()
+    proc.wait()
+
+
+def test_help_falls_back_to_the_built_in_table_when_the_server_has_no_docs(server_without_docs, history):
+    child = start(server_without_docs, history)
+    login(child)
+    child.sendline("help Originate")
+    child.expect(r"no documentation for Originate")
+    child.expect(r"Originate a call\.")
+    child.expect(r"Channel: <value>")
+    child.expect(PROMPT)
+    child.sendline("help Nonexistent")
+    child.expect(r"no action or statement named 'Nonexistent', on this server or in the built-in list")
+    child.expect(PROMPT)
+    child.sendline("help MailboxCont")
+    child.expect(r"did you mean 'MailboxCount'\?")
+    child.expect(PROMPT)
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def test_help_explains_statements(server, history):
+    child = start(server, history)
+    child.sendline("help expect")
+    child.expect(r"expect \[-timeout N\] \{ PATTERN BLOCK")
+    child.expect(r"Binds \$0 \$1")
+    child.expect("ami> ")
+    login(child)
+    child.sendline("help login")
+    child.expect(r"login \[USER \[SECRET\]\] \[md5\]")
+    child.expect(PROMPT)
+    child.sendeof()
+    child.expect(pexpect.EOF)
