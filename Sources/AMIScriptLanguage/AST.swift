@@ -53,7 +53,8 @@ public indirect enum Statement: Sendable {
     case expect(timeout: Expression?, branches: [ExpectBranch], SourceLocation)
     case expectBefore([ExpectBranch], SourceLocation)
     case expectAfter([ExpectBranch], SourceLocation)
-    case expContinue(SourceLocation)
+    /// `exp_continue`, or `exp_continue -continue_timer` (keeps the expect's deadline).
+    case expContinue(continueTimer: Bool, SourceLocation)
     case login(user: Expression?, secret: Expression?, md5: Bool, events: Bool?, orElse: [Statement]?, SourceLocation)
     case action(name: Expression, headers: [ActionHeader], orElse: [Statement]?, SourceLocation)
     case command(Expression, orElse: [Statement]?, SourceLocation)
@@ -75,7 +76,7 @@ public indirect enum Statement: Sendable {
         switch self {
         case .set(_, _, let l), .print(_, let l), .sendUser(_, let l), .sendError(_, let l),
              .connect(_, _, _, _, let l), .send(_, _, let l), .expect(_, _, let l), .expectBefore(_, let l),
-             .expectAfter(_, let l), .expContinue(let l), .login(_, _, _, _, _, let l), .action(_, _, _, let l),
+             .expectAfter(_, let l), .expContinue(_, let l), .login(_, _, _, _, _, let l), .action(_, _, _, let l),
              .command(_, _, let l), .close(let l), .ifChain(_, _, let l), .whileLoop(_, _, let l),
              .forLoop(_, _, _, let l), .breakLoop(let l), .continueLoop(let l), .proc(_, _, _, let l),
              .returnValue(_, let l), .sleep(_, let l), .exit(_, let l), .logUser(_, let l), .logFile(_, let l),

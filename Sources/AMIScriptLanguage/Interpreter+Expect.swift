@@ -70,8 +70,8 @@ extension Interpreter {
                     candidates[index].resumeAt = buffer.head
                     candidates[index].eventsFrom = 0
                 }
-                if try await runBranch(candidate.branch) {
-                    deadline = timeout < 0 ? nil : Clock.now + timeout
+                if let again = try await runBranch(candidate.branch) {
+                    if !again.keepsTimer { deadline = timeout < 0 ? nil : Clock.now + timeout }
                     continue
                 }
                 return
@@ -108,7 +108,8 @@ extension Interpreter {
                 let isTimeout: Bool
                 if case .timeout = input { isTimeout = true } else { isTimeout = false }
                 if let index = candidates.firstIndex(where: { $0.handles(timeout: isTimeout) }) {
-                    if try await runBranch(candidates[index].branch) {
+                    // After a timeout the timer restarts even with -continue_timer: it ran out.
+                    if try await runBranch(candidates[index].branch) != nil {
                         deadline = timeout < 0 ? nil : Clock.now + timeout
                         continue
                     }
@@ -123,15 +124,21 @@ extension Interpreter {
         }
     }
 
-    /// Runs a branch's block; true when it asked for `exp_continue`.
-    private func runBranch(_ branch: ExpectBranch) async throws -> Bool {
-        guard let body = branch.body else { return false }
+    /// What a branch asked for with `exp_continue`.
+    struct WaitAgain {
+        /// `-continue_timer`: the deadline stays where it was.
+        var keepsTimer: Bool
+    }
+
+    /// Runs a branch's block; non-nil when it asked for `exp_continue`.
+    private func runBranch(_ branch: ExpectBranch) async throws -> WaitAgain? {
+        guard let body = branch.body else { return nil }
         do {
             try await execute(body)
-        } catch ControlFlow.expContinue {
-            return true
+        } catch ControlFlow.expContinue(let keepTimer) {
+            return WaitAgain(keepsTimer: keepTimer)
         }
-        return false
+        return nil
     }
 
     private func candidate(for branch: ExpectBranch) async throws -> Candidate {

@@ -134,8 +134,8 @@ public final class Interpreter {
             expectBefore = branches
         case let .expectAfter(branches, _):
             expectAfter = branches
-        case .expContinue:
-            throw ControlFlow.expContinue
+        case let .expContinue(continueTimer, _):
+            throw ControlFlow.expContinue(keepTimer: continueTimer)
         case let .login(user, secret, md5, events, orElse, location):
             try await login(user: user, secret: secret, md5: md5, events: events, orElse: orElse, at: location)
         case let .action(name, headers, orElse, location):

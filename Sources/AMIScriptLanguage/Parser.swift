@@ -222,7 +222,13 @@ public struct Parser {
             return keyword == "expect_before" ? .expectBefore(branches, at) : .expectAfter(branches, at)
         case "exp_continue":
             guard expectBranchDepth > 0 else { throw Diagnostic(at, "'exp_continue' is only allowed inside an expect branch") }
-            return .expContinue(at)
+            let dash = try peek()
+            guard dash.symbol == "-" else { return .expContinue(continueTimer: false, at) }
+            try advance()
+            guard try advance().identifier == "continue_timer" else {
+                throw Diagnostic(location(dash), "'exp_continue' knows one option, -continue_timer")
+            }
+            return .expContinue(continueTimer: true, at)
         case "login":
             let user = try argument(stopWords: ["md5", "events", "else"])
             let secret = user == nil ? nil : try argument(stopWords: ["md5", "events", "else"])

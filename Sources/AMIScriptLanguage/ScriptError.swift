@@ -29,7 +29,8 @@ enum ControlFlow: Error {
     case continueLoop
     case returnValue(Value)
     case exit(Int32)
-    case expContinue
+    /// Wait again; `keepTimer`: without restarting the expect's timeout.
+    case expContinue(keepTimer: Bool)
 }
 
 /// Where a script's output goes. The interpreter never prints by itself.

@@ -80,12 +80,48 @@ final class ExampleTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
     }
 
+    func testWatchEventsStopsOnTimeWhileEventsKeepComingAndCountsEachOnce() throws {
+        // Another client raises a UserEvent every 0.1 s for 4 s while the watcher runs for 1 s.
+        let generator = Process()
+        generator.executableURL = BuiltBinary.directory.appendingPathComponent("amiscript")
+        generator.arguments = ["-e", """
+            connect; login admin secret5 events off
+            for i in 1..40 { action UserEvent UserEvent=Tick; sleep 0.1 }
+            close
+            """]
+        generator.environment = ["AMI_PORT": "\(simulator.port)"]
+        generator.standardOutput = FileHandle.nullDevice
+        try generator.run()
+        defer { generator.terminate(); generator.waitUntilExit() }
+        Thread.sleep(forTimeInterval: 0.3)
+        let started = Date()
+        let result = try run("watch-events.ami", ["1"])
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        // exp_continue restarted the timer on every event: it ran as long as they came.
+        XCTAssertLessThan(elapsed, 2.5, "watch-events.ami 1 must end after about 1 s, not when the events stop")
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertGreaterThan(lines.filter { $0.hasSuffix(" UserEvent") }.count, 3, result.stdout)
+        // The `UserEvent: Tick` header is no event of its own (the regex matched it too).
+        XCTAssertFalse(lines.contains { $0.hasSuffix(" Tick") }, result.stdout)
+        XCTAssertEqual(lines.last, "\(lines.count - 1) event(s) in 1 s")
+    }
+
+    func testNagiosCheckRefusesThresholdsThatAreNoNumbers() throws {
+        for arguments in [["200@default", "x", "y"], ["200@default", "5", "ten"], ["200@default", "-1", "3"], ["200@default", "5", "3"]] {
+            let result = try run("check-mailbox.ami", arguments)
+            XCTAssertEqual(result.status, 3, "\(arguments): \(result.stdout)")
+            XCTAssertTrue(result.stdout.hasPrefix("UNKNOWN - "), "\(arguments): \(result.stdout)")
+            XCTAssertTrue(result.stdout.contains("usage: check-mailbox.ami MAILBOX WARN CRIT"), "\(arguments): \(result.stdout)")
+        }
+    }
+
     func testNagiosCheckExitCodes() throws {
         let cases: [([String], String, Int32)] = [
             (["200@default", "5", "10"], "OK - 3 new messages in 200@default | new=3;5;10;0 old=2;;;0\n", 0),
             (["200@default", "2", "5"], "WARNING - 3 new messages in 200@default | new=3;2;5;0 old=2;;;0\n", 1),
             (["200@default", "1", "3"], "CRITICAL - 3 new messages in 200@default | new=3;1;3;0 old=2;;;0\n", 2),
-            (["200@default"], "UNKNOWN - usage: check-mailbox.ami MAILBOX WARN CRIT\n", 3),
+            (["200@default"], "UNKNOWN - usage: check-mailbox.ami MAILBOX WARN CRIT (whole numbers, 0 <= WARN <= CRIT)\n", 3),
         ]
         for (arguments, output, code) in cases {
             let result = try run("check-mailbox.ami", arguments)
