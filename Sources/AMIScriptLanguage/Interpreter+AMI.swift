@@ -26,8 +26,13 @@ extension Interpreter {
                 try await execute(orElse)
                 return
             }
-            throw ScriptError(location, "cannot connect to \(host):\(Value.format(portNumber)): \(Self.describe(error))",
-                              exitCode: ExitCode.connection)
+            var message = "cannot connect to \(host):\(Value.format(portNumber)): \(Self.describe(error))"
+            // `connect 127.0.0.1:5038` (one colon: not an IPv6 address) was taken for a host name.
+            let parts = host.split(separator: ":", omittingEmptySubsequences: false)
+            if parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, parts[1].allSatisfy(\.isNumber) {
+                message += "; the port goes after a blank: connect \(parts[0]) \(parts[1])"
+            }
+            throw ScriptError(location, message, exitCode: ExitCode.connection)
         }
     }
 

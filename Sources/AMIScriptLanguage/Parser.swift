@@ -320,7 +320,9 @@ public struct Parser {
             if try peek().symbol == "(" {
                 return .expression(try callRest(keyword, at), at)
             }
-            throw Diagnostic(at, "unknown statement '\(keyword)'")
+            var message = "unknown statement '\(keyword)'"
+            if let hint = Suggestions.didYouMean(keyword, in: Self.statementNames) { message += ": \(hint)" }
+            throw Diagnostic(at, message)
         }
     }
 
@@ -398,9 +400,14 @@ public struct Parser {
                 let next = try peek(regex: true)
                 if next.symbol == "}" { try advance(); break }
                 if case .end = next.kind { throw Diagnostic(location(token), "'{' of the expect branches is never closed") }
-                branches.append(try expectBranch())
-                let end = try peek()
-                if case .newline = end.kind { try advance() } else if end.symbol != "}" {
+                let branch = try expectBranch()
+                branches.append(branch)
+                let end = try peek(regex: true)
+                if case .newline = end.kind {
+                    try advance()
+                } else if end.symbol != "}", branch.body == nil {
+                    // After a branch with a block, the next may follow on the same line
+                    // (Tcl's `expect { "Pong" { ... } timeout { ... } }`).
                     throw Diagnostic(location(end), "expected a new line after an expect branch, found \(describe(end))")
                 }
             }
@@ -489,7 +496,11 @@ public struct Parser {
             }
             let wordAt = location(offset: word.offset)
             guard let equals = word.text.firstIndex(of: "="), equals != word.text.startIndex else {
-                throw Diagnostic(wordAt, "expected a header as Name=VALUE, found '\(word.text)'")
+                var message = "expected a header as Name=VALUE, found '\(word.text)'"
+                if let last = headers.last, !word.text.contains("=") {
+                    message += ": a value with blanks is quoted (\(last.name)=\"... \(word.text)\")"
+                }
+                throw Diagnostic(wordAt, message)
             }
             let headerName = String(word.text[..<equals])
             guard headerName.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
@@ -561,11 +572,21 @@ public struct Parser {
         return (String(chars[1..<index]), index)
     }
 
+    /// Every statement keyword, for "did you mean" and completion.
+    public static let statementNames = [
+        "set", "print", "send_user", "send_error", "connect", "send", "expect", "expect_before", "expect_after",
+        "exp_continue", "login", "action", "command", "close", "if", "elif", "else", "while", "for", "break",
+        "continue", "proc", "return", "sleep", "exit", "log_user", "log_file",
+    ]
+
     private mutating func procStatement(_ at: SourceLocation) throws(Diagnostic) -> Statement {
         guard procDepth == 0 else { throw Diagnostic(at, "a proc cannot be defined inside another proc") }
         let nameToken = try advance()
         guard case .identifier(let name) = nameToken.kind else {
             throw Diagnostic(location(nameToken), "'proc' wants a name, found \(describe(nameToken))")
+        }
+        if Builtins.names.contains(name) {
+            throw Diagnostic(location(nameToken), "a proc cannot be named '\(name)': it is the name of a built-in function; choose another name")
         }
         _ = try expectSymbol("(", "after the proc name")
         var parameters: [String] = []

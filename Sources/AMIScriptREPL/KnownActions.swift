@@ -68,11 +68,7 @@ enum KnownActions {
 
 /// The statements and built-ins, for completion and `help`.
 enum LanguageWords {
-    static let statements = [
-        "set", "print", "send_user", "send_error", "connect", "send", "expect", "expect_before", "expect_after",
-        "exp_continue", "login", "action", "command", "close", "if", "elif", "else", "while", "for", "break",
-        "continue", "proc", "return", "sleep", "exit", "log_user", "log_file",
-    ]
+    static let statements = Parser.statementNames
     static let builtins = Builtins.orderedNames.map { $0 + "(" }
     /// Commands of the REPL itself.
     static let replCommands = ["help", "events"]

@@ -21,9 +21,21 @@ public enum StandardStreams {
 
     /// The whole file as text (invalid UTF-8 as U+FFFD), or nil when it cannot be read.
     public static func readFile(_ path: String) -> String? {
-        guard let file = fopen(path, "r") else { return nil }
+        if case .success(let text) = readFileOrReason(path) { return text }
+        return nil
+    }
+
+    /// The whole file as text, or why it cannot be read (`No such file or directory`,
+    /// `Permission denied`, `Is a directory`), as the system says it.
+    public static func readFileOrReason(_ path: String) -> Result<String, ReadFailure> {
+        guard let file = fopen(path, "r") else { return .failure(ReadFailure(reason: String(cString: strerror(errno)))) }
         defer { fclose(file) }
-        return readAll(file)
+        guard let text = readAll(file) else { return .failure(ReadFailure(reason: String(cString: strerror(errno)))) }
+        return .success(text)
+    }
+
+    public struct ReadFailure: Error {
+        public var reason: String
     }
 
     /// All of standard input as text.

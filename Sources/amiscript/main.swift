@@ -138,11 +138,21 @@ struct ScriptRunner {
         } else if let file = arguments.first {
             arguments.removeFirst()
             name = file
-            guard let read = file == "-" ? StandardStreams.readStandardInput() : StandardStreams.readFile(file) else {
-                StandardStreams.writeError("amiscript: cannot read \(file)\n")
-                return ExitCode.usage
+            if file == "-" {
+                guard let read = StandardStreams.readStandardInput() else {
+                    StandardStreams.writeError("amiscript: cannot read the script from standard input\n")
+                    return ExitCode.usage
+                }
+                text = read
+            } else {
+                switch StandardStreams.readFileOrReason(file) {
+                case .success(let read):
+                    text = read
+                case .failure(let failure):
+                    StandardStreams.writeError("amiscript: cannot read \(file): \(failure.reason)\n")
+                    return ExitCode.usage
+                }
             }
-            text = read
         } else if isatty(0) == 0 {
             name = "-"
             text = StandardStreams.readStandardInput() ?? ""

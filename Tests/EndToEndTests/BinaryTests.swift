@@ -90,7 +90,20 @@ final class BinaryTests: XCTestCase {
         XCTAssertEqual(usage.status, 64)
         let missing = try BuiltBinary.run("amiscript", ["/nonexistent/script.ami"])
         XCTAssertEqual(missing.status, 64)
-        XCTAssertEqual(missing.stderr, "amiscript: cannot read /nonexistent/script.ami\n")
+        XCTAssertEqual(missing.stderr, "amiscript: cannot read /nonexistent/script.ami: No such file or directory\n")
+        let directory = try BuiltBinary.run("amiscript", ["/tmp"])
+        XCTAssertEqual(directory.stderr, "amiscript: cannot read /tmp: Is a directory\n")
+        XCTAssertEqual(directory.status, 64)
+    }
+
+    func testConnectToHostColonPortSuggestsTheBlank() throws {
+        let result = try BuiltBinary.run("amiscript", ["-e", "connect 127.0.0.1:5038"])
+        XCTAssertEqual(result.status, 69)
+        XCTAssertTrue(result.stderr.contains("; the port goes after a blank: connect 127.0.0.1 5038\n"), result.stderr)
+        let handled = try BuiltBinary.run("amiscript", ["-e", "connect 127.0.0.1:5038 else { print \"else\" }"])
+        XCTAssertEqual(handled.stdout, "else\n")
+        let ipv6 = try BuiltBinary.run("amiscript", ["-e", "connect ::1 1"])
+        XCTAssertFalse(ipv6.stderr.contains("port goes after"), ipv6.stderr)
     }
 
     func testOptionValuesThatLookLikeOptions() throws {
