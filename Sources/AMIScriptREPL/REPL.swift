@@ -25,6 +25,8 @@ public final class REPL {
     private let signals = SignalState()
     private var signalSource: DispatchSourceSignal?
     private var exitCode: Int32?
+    /// A raw packet with a line that is no header, waiting for the user's yes.
+    private var unconfirmedPacket: [String]?
     /// `--json` or `set json on`: packets are shown as JSON lines instead of blocks.
     private var showJSON: Bool
 
@@ -35,6 +37,7 @@ public final class REPL {
     }
 
     private var prompt: String {
+        if unconfirmedPacket != nil { return "send it anyway? [y/N] " }
         if !assembler.isEmpty { return "...> " }
         if let label = interpreter.connectionLabel { return "ami \(label)> " }
         return "ami> "
@@ -61,8 +64,17 @@ public final class REPL {
             if await waitForTerminal(milliseconds: 50) {
                 if let typed = editor.readAvailable() {
                     guard let line = typed else { break }  // Ctrl-D
-                    history.record(line)
-                    if let unit = assembler.add(line) { await run(unit) }
+                    if let packet = unconfirmedPacket {
+                        unconfirmedPacket = nil
+                        if ["y", "yes"].contains(line.trimmingBlanks.lowercased()) {
+                            await run(.packet(packet), confirmed: true)
+                        } else {
+                            write("not sent\n")
+                        }
+                    } else {
+                        history.record(line)
+                        if let unit = assembler.add(line) { await run(unit) }
+                    }
                     if exitCode == nil { editor.start(prompt: prompt) }
                     continue
                 }
@@ -89,7 +101,13 @@ public final class REPL {
 
     // MARK: Running input
 
-    private func run(_ unit: InputAssembler.Unit) async {
+    private func run(_ unit: InputAssembler.Unit, confirmed: Bool = false) async {
+        if case .packet(let lines) = unit, !confirmed, let odd = lines.first(where: { !$0.contains(":") }) {
+            // Asterisk would read such a line as nothing, or as part of another header.
+            write("'\(odd)' has no colon: it is not a header (a header is Name: value)\n")
+            unconfirmedPacket = lines
+            return
+        }
         interpreter.collectArrivals()
         defer { showEarlyEvents(interpreter.takeArrivals()) }
         switch unit {
@@ -97,13 +115,25 @@ public final class REPL {
             await runPacket(lines)
         case .code(let text):
             if await runCommand(text) { return }
-            if let shorthand = Self.shorthand(text) {
+            if Self.shorthand(text) != nil, let unknown = unknownAction(in: text) {
+                write(unknown)
+            } else if let shorthand = Self.shorthand(text) {
                 await runCode(shorthand, source: text, showResult: true)
             } else {
                 await runCode(text, source: text, showResult: false)
             }
         }
         await refreshActionNames()
+    }
+
+    /// A shorthand's action that the server's ListCommands does not have: the message,
+    /// with the nearest names (nothing is sent). Nil when the server has it or was not asked.
+    private func unknownAction(in text: String) -> String? {
+        guard !serverActions.isEmpty, let name = text.split(separator: " ").first.map(String.init),
+              !serverActions.contains(where: { AMIHeader.namesEqual($0, name) }) else { return nil }
+        var message = "the server has no action '\(name)' (not sent)"
+        if let hint = Suggestions.didYouMean(name, in: serverActions) { message += ": \(hint)" }
+        return message + "\n"
     }
 
     /// `Ping`, `MailboxCount Mailbox=123@default`: an action name first (capitalized, not

@@ -389,3 +389,40 @@ def test_help_explains_statements(server, history):
     child.expect(PROMPT)
     child.sendeof()
     child.expect(pexpect.EOF)
+
+
+def test_a_raw_packet_line_without_a_colon_asks_before_sending(server, history):
+    child = start(server, history)
+    login(child)
+    child.sendline("Action: MailboxCount")
+    child.expect(r"\.\.\.> ")
+    child.sendline("Mailbox 200@default")
+    child.expect(r"\.\.\.> ")
+    child.sendline("")
+    child.expect(r"'Mailbox 200@default' has no colon: it is not a header")
+    child.expect(r"send it anyway\? \[y/N\] ")
+    child.sendline("n")
+    child.expect("not sent")
+    child.expect(PROMPT)
+    # Asked again, a yes sends it as it is (the server answers without a mailbox).
+    for line in ["Action: MailboxCount", "Mailbox 200@default", ""]:
+        child.sendline(line)
+    child.expect(r"send it anyway\? \[y/N\] ")
+    child.sendline("y")
+    child.expect(r"Response: +(Success|Error)")
+    child.expect(PROMPT)
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def test_a_shorthand_action_the_server_does_not_have_gets_the_nearest_names(server, history):
+    child = start(server, history)
+    login(child)
+    child.sendline("Pnig")
+    child.expect(r"the server has no action 'Pnig' \(not sent\): did you mean 'Ping'\?")
+    child.expect(PROMPT)
+    child.sendline("MailboxCont Mailbox=200@default")
+    child.expect(r"did you mean 'MailboxCount'")
+    child.expect(PROMPT)
+    child.sendeof()
+    child.expect(pexpect.EOF)
