@@ -37,7 +37,10 @@ let package = Package(
         // AMI framing and packets: bytes in, packets out. No sockets, no language.
         .target(
             name: "AMIProtocol",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: hotPathSettings
         ),
         // A connection to a manager over SwiftNIO: banner, actions, responses, events, login.
@@ -73,7 +76,8 @@ let package = Package(
             dependencies: [
                 "CPCRE2",
                 "AMIProtocol",
-                .product(name: "Crypto", package: "swift-crypto"),
+                // ByteBuffer in the session port's inputs (to go: docs/architecture.md).
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: hotPathSettings
         ),

@@ -1,5 +1,4 @@
 import AMIProtocol
-import Crypto
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -347,35 +346,21 @@ public final class AMIConnection: Sendable {
         events: Bool? = nil,
         timeout: TimeAmount?
     ) async throws -> AMIActionResult {
-        var headers = [AMIHeader("Username", username)]
-        switch authentication {
-        case .plaintext:
-            headers.append(AMIHeader("Secret", secret))
-        case .md5:
-            let challenge = try await perform(AMIAction("Challenge", [AMIHeader("AuthType", "MD5")]), timeout: timeout)
+        var nonce: String?
+        if authentication == .md5 {
+            let challenge = try await perform(AMILogin.challengeRequest, timeout: timeout)
             if challenge.isError {
                 throw AMIClientError.loginFailed(message: challenge.response["Message"] ?? "challenge refused")
             }
-            guard let nonce = challenge.response["Challenge"] else { throw AMIClientError.noChallenge }
-            headers.insert(AMIHeader("AuthType", "MD5"), at: 0)
-            headers.append(AMIHeader("Key", Self.md5Key(challenge: nonce, secret: secret)))
+            guard let given = challenge.response["Challenge"] else { throw AMIClientError.noChallenge }
+            nonce = given
         }
-        if let events { headers.append(AMIHeader("Events", events ? "on" : "off")) }
+        let headers = AMILogin.headers(username: username, secret: secret, challenge: nonce, events: events)
         let result = try await perform(AMIAction("Login", headers), timeout: timeout)
         if result.isError {
             throw AMIClientError.loginFailed(message: result.response["Message"] ?? "no message")
         }
         return result
-    }
-
-    /// The MD5 login key: lowercase hex of md5(challenge + secret).
-    public static func md5Key(challenge: String, secret: String) -> String {
-        Insecure.MD5.hash(data: Array((challenge + secret).utf8))
-            .map { byte in
-                let hex = String(byte, radix: 16)
-                return byte < 16 ? "0" + hex : hex
-            }
-            .joined()
     }
 
     /// Sends Logoff, waits for `Goodbye`, then closes.

@@ -1,5 +1,4 @@
 import AMIProtocol
-import Crypto
 
 /// The built-in functions.
 public enum Builtins {
@@ -93,7 +92,7 @@ public enum Builtins {
             return .number(Double(spec.tv_sec) + Double(spec.tv_nsec / 1000) / 1e6)
         case "md5":
             try want(1...1)
-            return .string(md5Hex(text(0)))
+            return .string(AMILogin.md5Hex(text(0)))
         case "urldecode":
             try want(1...1)
             return .string(AMIValueDecoding.percentDecoded(text(0)))
@@ -118,12 +117,6 @@ public enum Builtins {
         }
     }
 
-    static func md5Hex(_ text: String) -> String {
-        Insecure.MD5.hash(data: Array(text.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
-    }
 }
 
 extension String {

@@ -72,19 +72,17 @@ extension Interpreter {
         guard let password = try await evaluateOptional(secret)?.description ?? configuration.environment["AMI_SECRET"] else {
             throw ScriptError(location, "login needs a secret (login USER SECRET, or AMI_SECRET)")
         }
-        var headers = [AMIHeader("Username", username)]
+        var nonce: String?
         if md5 {
-            let challenge = try await perform("Challenge", [AMIHeader("AuthType", "MD5")], at: location)
-            guard !challenge.response.isError, let nonce = challenge.response["Challenge"] else {
+            let request = AMILogin.challengeRequest
+            let challenge = try await perform(request.name, request.headers, at: location)
+            guard !challenge.response.isError, let given = challenge.response["Challenge"] else {
                 try await loginFailed(username, challenge.response["Message"] ?? "no challenge", orElse: orElse, at: location)
                 return
             }
-            headers.insert(AMIHeader("AuthType", "MD5"), at: 0)
-            headers.append(AMIHeader("Key", Builtins.md5Hex(nonce + password)))
-        } else {
-            headers.append(AMIHeader("Secret", password))
+            nonce = given
         }
-        if let events { headers.append(AMIHeader("Events", events ? "on" : "off")) }
+        let headers = AMILogin.headers(username: username, secret: password, challenge: nonce, events: events)
         let outcome = try await perform("Login", headers, at: location)
         bind(outcome)
         if outcome.response.isError {

@@ -304,7 +304,7 @@ public final class REPL {
                 }
             }
         }
-        guard let known = KnownActions.action(named: name) else {
+        guard let known = AMIActionCatalog.action(named: name) else {
             var text: String
             switch serverKnows {
             case true?:
@@ -315,7 +315,7 @@ public final class REPL {
                 text = "no action or statement named '\(name)' in the built-in list (connect and log in to ask the server)"
             }
             if serverKnows != true {
-                let names = serverActions + KnownActions.all.map(\.name) + LanguageWords.statements
+                let names = serverActions + AMIActionCatalog.all.map(\.name) + LanguageWords.statements
                 if let hint = Suggestions.didYouMean(name, in: names) { text += ": \(hint)" }
                 text += "\n"
             }
@@ -388,7 +388,7 @@ public final class REPL {
     // MARK: Completion
 
     func completions(line: String, word: String) -> [String] {
-        let actions = serverActions.isEmpty ? KnownActions.all.map(\.name) : serverActions
+        let actions = serverActions.isEmpty ? AMIActionCatalog.all.map(\.name) : serverActions
         // libedit may split the word at `$` (its own word breaks) or keep it in the word.
         if word.hasPrefix("$") || line.hasSuffix("$") {
             let names = Array(Set(interpreter.variableNames + ["response", "events", "event", "output", "banner", "before"])).sorted()
@@ -412,7 +412,7 @@ public final class REPL {
         } else if actions.contains(where: { $0.lowercased() == first.lowercased() }) {
             actionName = first
         }
-        if let actionName, let known = KnownActions.action(named: actionName) {
+        if let actionName, let known = AMIActionCatalog.action(named: actionName) {
             let used = Set(line.split(separator: " ").compactMap { $0.split(separator: "=").first.map { $0.lowercased() } })
             return (known.headers + ["ActionID"]).filter { !used.contains($0.lowercased()) }
                 .filter { $0.lowercased().hasPrefix(word.lowercased()) }.map { $0 + "=" }

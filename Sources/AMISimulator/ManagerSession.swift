@@ -1,5 +1,4 @@
 import AMIProtocol
-import Crypto
 
 /// One client connection to the simulated manager: authentication, event mask and the
 /// dispatch of requests, answering as Asterisk's manager.c does.
@@ -171,16 +170,9 @@ final class ManagerSession {
               user.permits(address: output.remoteAddress) else { return nil }
         if let authType = request["AuthType"], authType.lowercased() == "md5" {
             guard let challenge, let key = request["Key"] else { return nil }
-            return Self.md5Hex(challenge + user.secret) == key.lowercased() ? user : nil
+            return AMILogin.md5Key(challenge: challenge, secret: user.secret) == key.lowercased() ? user : nil
         }
         return request["Secret"] == user.secret ? user : nil
-    }
-
-    static func md5Hex(_ text: String) -> String {
-        Insecure.MD5.hash(data: Array(text.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
     }
 
     /// manager.c's set_eventmask: on/yes/true → all, off/no/false → none, or a class list.

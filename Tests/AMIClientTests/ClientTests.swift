@@ -63,7 +63,7 @@ final class ClientTests: XCTestCase {
             XCTAssertEqual(result.response["Message"], "Authentication accepted")
             await connection.close()
         }
-        XCTAssertEqual(AMIConnection.md5Key(challenge: "39057962", secret: "secret5"), "7a9bbf142e6e72ef353d7fa858bc5e7c",
+        XCTAssertEqual(AMILogin.md5Key(challenge: "39057962", secret: "secret5"), "7a9bbf142e6e72ef353d7fa858bc5e7c",
                        "the key of the transcript's own challenge")
     }
 

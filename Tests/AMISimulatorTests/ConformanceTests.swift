@@ -129,7 +129,7 @@ final class ConformanceTests: XCTestCase {
     }
 
     private func md5Hex(_ text: String) -> String {
-        AMIConnection.md5Key(challenge: text, secret: "")
+        AMILogin.md5Key(challenge: text, secret: "")
     }
 
     func testNormalizationStillSeesRealDifferences() {

@@ -213,11 +213,14 @@ def test_history_is_written_and_read_back_without_secrets(server, history):
 def test_help_for_an_action_comes_from_the_server(server, history):
     child = start(server, history)
     child.sendline("help MailboxCount")
-    child.expect(r"Count the messages in a mailbox\.")
+    child.expect(r"\[Synopsis\]\r\nCheck Mailbox Message Count\.")
+    child.expect("ami> ")
+    assert "[Privilege]" not in child.before, "before login the built-in table answers"
     login(child)
     child.sendline("help MailboxCount")
     child.expect(r"\[Synopsis\]\r\nCheck Mailbox Message Count\.")
     child.expect(r"Mailbox: <value>")
+    child.expect(r"\[Privilege\]\r\ncall,reporting,all")
 
 
 def version():
