@@ -55,7 +55,10 @@ for p in amiscript amisim; do
 done
 
 # The installed binaries with the toolchain folder hidden under an empty tmpfs.
-hidden() { unshare -m sh -c "mount -t tmpfs none '$toolchain' && $*"; }
+# (The mount is a line of its own: `mount && cmd &` would put both in one background
+# subshell, and $! would be the subshell's, not the command's.)
+hidden() { unshare -m sh -c "mount -t tmpfs none '$toolchain' || exit 1
+$*"; }
 if ! unshare -m true 2>/dev/null; then
   fail "unshare -m works here (needs root or user namespaces)"
 else
