@@ -5,7 +5,7 @@ import PackageDescription
 
 /// The hot path (decoding, the inbox, expect) checks exclusive access dynamically by
 /// default; these targets keep their accesses simple and turn the checks off in release
-/// builds for about 8% more expect throughput (docs/performance.md).
+/// builds, for expect throughput (docs/performance.md has the measure).
 let hotPathSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 /// The shipped binaries bind their symbols at start-up, so the whole GOT is read-only

@@ -202,7 +202,7 @@ public final class AMIConnection: Sendable {
     ///
     /// On the connection's event loop (where amiscript runs its scripts) the write is
     /// handed to the socket at once and not awaited: waiting for its future costs a task
-    /// suspension and resumption per action, a fifth of a round trip's user time. A write
+    /// suspension and resumption per action (docs/performance.md has the measure). A write
     /// that fails then ends the connection (NIO closes the channel), and whoever waits
     /// for the answer learns it from the inbox, with the write's error as the reason.
     public func write(_ bytes: ByteBuffer) async throws {

@@ -64,7 +64,7 @@ struct AMIScriptCommand: ParsableCommand {
     /// script, even words that look like options (`amiscript tool.ami --verbose`).
     static func main() {
         // One event loop thread runs the sockets and the script's tasks alike: an action's
-        // round trip then costs no thread wake-ups (about 7x more actions per second).
+        // round trip then costs no thread wake-ups (docs/performance.md has the measure).
         NIOSingletons.groupLoopCountSuggestion = 1
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let all = Array(CommandLine.arguments.dropFirst())
@@ -153,7 +153,7 @@ struct ScriptRunner {
                     return ExitCode.usage
                 }
             }
-        } else if isatty(0) == 0 {
+        } else if !Terminal.isTerminal(0) {
             name = "-"
             text = StandardStreams.readStandardInput() ?? ""
         } else {
@@ -171,11 +171,7 @@ struct ScriptRunner {
 
         let (prepared, simulator) = await prepareEnvironment()
         guard let environment = prepared else { return ExitCode.connection }
-        let session = AMIClientSession(trace: traceSink(), tls: Self.tlsOptions(environment))
-        let interpreter = Interpreter(
-            configuration: Interpreter.Configuration(scriptName: name, arguments: arguments, environment: environment,
-                                                     timeout: options.timeout),
-            session: session, output: TerminalOutput())
+        let interpreter = makeInterpreter(scriptName: name, arguments: arguments, environment: environment)
         let (code, error) = await interpreter.run(script.statements)
         await interpreter.finish()
         if let error { StandardStreams.writeError(error.diagnostic.rendered(in: source)) }
@@ -187,20 +183,25 @@ struct ScriptRunner {
     private func runREPL() async -> Int32 {
         let (environment, simulator) = await prepareEnvironment()
         guard let environment else { return ExitCode.connection }
-        let session = AMIClientSession(trace: traceSink(), tls: Self.tlsOptions(environment))
-        let interpreter = Interpreter(
-            configuration: Interpreter.Configuration(scriptName: "repl", arguments: [], environment: environment,
-                                                     timeout: options.timeout),
-            session: session, output: TerminalOutput())
+        let interpreter = makeInterpreter(scriptName: "repl", arguments: [], environment: environment)
         let code = await REPL(interpreter: interpreter, environment: environment, json: options.json).run()
         await simulator?.stop()
         return code
     }
 
+    /// The interpreter of a script or of the REPL, on a real connection with the options'
+    /// trace and TLS settings.
+    private func makeInterpreter(scriptName: String, arguments: [String], environment: [String: String]) -> Interpreter {
+        let session = AMIClientSession(trace: traceSink(), tls: Self.tlsOptions(environment))
+        let configuration = Interpreter.Configuration(scriptName: scriptName, arguments: arguments,
+                                                      environment: environment, timeout: options.timeout)
+        return Interpreter(configuration: configuration, session: session, output: TerminalOutput())
+    }
+
     /// The process environment, with AMI_HOST/AMI_PORT of the simulator under --sim
     /// (nil environment: the simulator could not start).
     private func prepareEnvironment() async -> ([String: String]?, AMISimulatorServer?) {
-        var environment = Self.processEnvironment()
+        var environment = Terminal.environment()
         guard options.sim else { return (environment, nil) }
         do {
             let server = try await AMISimulatorServer.start(SimulatorOptions())
@@ -224,19 +225,6 @@ struct ScriptRunner {
         AMITLSOptions(verifyCertificate: environment["AMI_TLS_VERIFY"] != "0",
                       trustedCertificatesFile: environment["AMI_TLS_CA"])
     }
-
-    static func processEnvironment() -> [String: String] {
-        var result: [String: String] = [:]
-        var pointer = environ
-        while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            pointer += 1
-        }
-        return result
-    }
 }
 
 /// stdout and stderr, and the terminal for `secret()`.
@@ -244,23 +232,5 @@ final class TerminalOutput: ScriptOutput {
     func writeOutput(_ text: String) { StandardStreams.writeOutput(text) }
     func writeError(_ text: String) { StandardStreams.writeError(text) }
 
-    func readSecret(prompt: String) -> String? {
-        let descriptor = open("/dev/tty", O_RDWR)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        _ = prompt.withCString { write(descriptor, $0, strlen($0)) }
-        var saved = termios()
-        tcgetattr(descriptor, &saved)
-        var silent = saved
-        silent.c_lflag &= ~tcflag_t(ECHO)
-        tcsetattr(descriptor, TCSANOW, &silent)
-        defer {
-            tcsetattr(descriptor, TCSANOW, &saved)
-            _ = write(descriptor, "\n", 1)
-        }
-        var bytes: [UInt8] = []
-        var byte: UInt8 = 0
-        while read(descriptor, &byte, 1) == 1, byte != 0x0A { bytes.append(byte) }
-        return VisibleText.trimming(String(decoding: bytes, as: UTF8.self), "\r")
-    }
+    func readSecret(prompt: String) -> String? { Terminal.readLineWithoutEcho(prompt: prompt) }
 }

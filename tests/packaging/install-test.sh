@@ -69,7 +69,7 @@ else
   [ "$out" = "$(printf 'amiscript %s\namisim %s' "$version" "$version")" ] \
     && ok "--version of both is $version with $toolchain hidden" || fail "--version of both is $version" "$out"
   out=$(hidden "'$bin/amisim' --port 0 > '$tmp/sim.out' & pid=\$!
-    for i in $(seq 50); do grep -qs listening '$tmp/sim.out' && break; sleep 0.1; done
+    for i in $(seq -s ' ' 50); do grep -qs listening '$tmp/sim.out' && break; sleep 0.1; done
     AMI_PORT=\$(sed -n 's/^amisim listening on .*://p' '$tmp/sim.out') '$bin/amiscript' -e 'connect; login admin secret5; action Ping; print \$response.Ping'
     kill \$pid" 2>&1)
   [ "$out" = "Pong" ] && ok "installed amisim serves the installed amiscript, toolchain hidden" \
