@@ -8,10 +8,22 @@ public struct Parser {
     private var loopDepth = 0
     private var procDepth = 0
     private var expectBranchDepth = 0
+    /// The first statement is an action written without its keyword (the REPL's shorthand).
+    private var startsWithActionShorthand = false
 
     /// Parses a whole script: the tree, and every error found (empty when it parses).
     public static func parse(_ source: SourceFile) -> (script: Script, diagnostics: [Diagnostic]) {
         var parser = Parser(lexer: Lexer(source: source))
+        let statements = parser.statements(topLevel: true)
+        return (Script(source: source, statements: statements), parser.diagnostics)
+    }
+
+    /// The REPL's shorthand, `MailboxCount Mailbox=123@default`: an `action` statement
+    /// without its keyword, parsed from the text as typed (so a caret points into it), with
+    /// an empty `else` unless one is written: an error response is shown, not raised.
+    public static func parseActionShorthand(_ source: SourceFile) -> (script: Script, diagnostics: [Diagnostic]) {
+        var parser = Parser(lexer: Lexer(source: source))
+        parser.startsWithActionShorthand = true
         let statements = parser.statements(topLevel: true)
         return (Script(source: source, statements: statements), parser.diagnostics)
     }
@@ -167,6 +179,13 @@ public struct Parser {
     private mutating func statement() throws(Diagnostic) -> Statement {
         let token = try peek()
         let at = location(token)
+        if startsWithActionShorthand {
+            startsWithActionShorthand = false
+            guard case .action(let name, let headers, let orElse, let location) = try actionStatement(at) else {
+                throw Diagnostic(at, "expected an action")
+            }
+            return .action(name: name, headers: headers, orElse: orElse ?? [], location)
+        }
         guard case .identifier(let keyword) = token.kind else {
             if case .variable(let name) = token.kind {
                 throw Diagnostic(at, "a statement cannot start with '$\(name)' (to assign, write 'set \(name) VALUE')")

@@ -115,12 +115,10 @@ public final class REPL {
             await runPacket(lines)
         case .code(let text):
             if await runCommand(text) { return }
-            if Self.shorthand(text) != nil, let unknown = unknownAction(in: text) {
+            if Self.isShorthand(text), let unknown = unknownAction(in: text) {
                 write(unknown)
-            } else if let shorthand = Self.shorthand(text) {
-                await runCode(shorthand, source: text, showResult: true)
             } else {
-                await runCode(text, source: text, showResult: false)
+                await runCode(text, asShorthand: Self.isShorthand(text))
             }
         }
         await refreshActionNames()
@@ -138,19 +136,20 @@ public final class REPL {
 
     /// `Ping`, `MailboxCount Mailbox=123@default`: an action name first (capitalized, not
     /// a statement, not a header line) makes the line an `action`.
-    static func shorthand(_ text: String) -> String? {
+    static func isShorthand(_ text: String) -> Bool {
         guard !text.contains("\n"), let first = text.split(separator: " ").first,
               let initial = first.first, initial.isUppercase,
-              first.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
-        return "action \(text) else { }"
+              first.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return false }
+        return true
     }
 
-    private func runCode(_ text: String, source sourceText: String, showResult: Bool) async {
+    /// Parses and runs typed code; a shorthand action is parsed as such (its diagnostics
+    /// point into the text as typed) and its response is shown.
+    private func runCode(_ text: String, asShorthand showResult: Bool) async {
         let source = SourceFile(name: "repl", text: text)
-        let (script, diagnostics) = Parser.parse(source)
+        let (script, diagnostics) = showResult ? Parser.parseActionShorthand(source) : Parser.parse(source)
         if !diagnostics.isEmpty {
-            let shown = SourceFile(name: "repl", text: sourceText)
-            for diagnostic in diagnostics { write(diagnostic.rendered(in: shown)) }
+            for diagnostic in diagnostics { write(diagnostic.rendered(in: source)) }
             return
         }
         let statements = script.statements
@@ -168,7 +167,7 @@ public final class REPL {
             if error.exitCode == ExitCode.interrupted {
                 write("interrupted\n")
             } else {
-                write(error.diagnostic.rendered(in: SourceFile(name: "repl", text: sourceText)))
+                write(error.diagnostic.rendered(in: source))
             }
         }
     }

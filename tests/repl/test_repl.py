@@ -429,3 +429,16 @@ def test_a_shorthand_action_the_server_does_not_have_gets_the_nearest_names(serv
     child.expect(PROMPT)
     child.sendeof()
     child.expect(pexpect.EOF)
+
+
+def test_a_shorthand_error_points_into_the_text_as_typed(server, history):
+    child = start(server, history)
+    login(child)
+    child.sendline("MailboxCount Mailbox=$nope")
+    child.expect(r"repl:1:22: error: no variable named \$nope\r\n")
+    child.expect(r"MailboxCount Mailbox=\$nope\r\n")
+    child.expect(r"( *)\^\r\n")
+    assert len(child.match.group(1)) == 21, "the caret sits under the $ of $nope"
+    child.expect(PROMPT)
+    child.sendeof()
+    child.expect(pexpect.EOF)
