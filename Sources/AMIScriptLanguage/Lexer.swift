@@ -8,6 +8,8 @@ struct Lexer {
     private(set) var position = 0
     /// Open `(` and `[`: a newline inside them does not end the statement.
     private var nesting = 0
+    /// The input ended with a line-continuing backslash.
+    private(set) var endsInContinuation = false
 
     init(source: SourceFile) {
         self.source = source
@@ -28,6 +30,11 @@ struct Lexer {
                 position += 1
             } else if character == "\\", let next = peekChar(1), next.isNewline {
                 position += 2  // an escaped line end continues the statement
+            } else if character == "\\", peekChar(1) == nil {
+                // A `\` that ends the input: the statement goes on in input still to come
+                // (the REPL asks for another line).
+                position += 1
+                endsInContinuation = true
             } else if character == "#" {
                 while let c = peekChar(), !c.isNewline { position += 1 }
             } else if character.isNewline, nesting > 0 {

@@ -10,12 +10,29 @@ public struct Parser {
     private var expectBranchDepth = 0
     /// The first statement is an action written without its keyword (the REPL's shorthand).
     private var startsWithActionShorthand = false
+    /// The last token looked at was the end of the input.
+    private var lastPeekWasEnd = false
+    /// An error came from running out of input (an open block, bracket, operand...):
+    /// in the REPL, the input goes on on the next line.
+    private var ranOutOfInput = false
 
     /// Parses a whole script: the tree, and every error found (empty when it parses).
     public static func parse(_ source: SourceFile) -> (script: Script, diagnostics: [Diagnostic]) {
         var parser = Parser(lexer: Lexer(source: source))
         let statements = parser.statements(topLevel: true)
         return (Script(source: source, statements: statements), parser.diagnostics)
+    }
+
+    /// Parses typed input. `isIncomplete`: it failed only for want of more input (a block,
+    /// bracket or expression left open), so the REPL asks for the next line instead of
+    /// reporting the errors.
+    public static func parseInteractive(_ source: SourceFile, actionShorthand: Bool = false)
+        -> (script: Script, diagnostics: [Diagnostic], isIncomplete: Bool) {
+        var parser = Parser(lexer: Lexer(source: source))
+        parser.startsWithActionShorthand = actionShorthand
+        let statements = parser.statements(topLevel: true)
+        return (Script(source: source, statements: statements), parser.diagnostics,
+                parser.ranOutOfInput || parser.lexer.endsInContinuation)
     }
 
     /// The REPL's shorthand, `MailboxCount Mailbox=123@default`: an `action` statement
@@ -44,6 +61,7 @@ public struct Parser {
         let nesting = lexer.currentNesting
         let token = try lexer.next(regexAllowed: regex)
         cached = (token, regex, before, nesting)
+        if case .end = token.kind { lastPeekWasEnd = true } else { lastPeekWasEnd = false }
         return token
     }
 
@@ -135,10 +153,12 @@ public struct Parser {
                         throw Diagnostic(location(end), "expected the end of the statement, found \(describe(end))")
                     }
                 } catch let error as Diagnostic {
+                    if lastPeekWasEnd, lexer.currentNesting > 0 { ranOutOfInput = true }
                     diagnostics.append(error)
                     recover(from: start)
                 }
             } catch let error as Diagnostic {
+                if lastPeekWasEnd, lexer.currentNesting > 0 { ranOutOfInput = true }
                 diagnostics.append(error)
                 recover(from: lexer.position)
             } catch {
@@ -164,6 +184,7 @@ public struct Parser {
         let body = statements(topLevel: false)
         let close = try peek()
         guard close.symbol == "}" else {
+            if case .end = close.kind { ranOutOfInput = true }
             throw Diagnostic(location(open), "'{' of \(context) is never closed")
         }
         try advance()
@@ -418,7 +439,10 @@ public struct Parser {
                 try skipNewlines()
                 let next = try peek(regex: true)
                 if next.symbol == "}" { try advance(); break }
-                if case .end = next.kind { throw Diagnostic(location(token), "'{' of the expect branches is never closed") }
+                if case .end = next.kind {
+                    ranOutOfInput = true
+                    throw Diagnostic(location(token), "'{' of the expect branches is never closed")
+                }
                 let branch = try expectBranch()
                 branches.append(branch)
                 let end = try peek(regex: true)
@@ -727,6 +751,7 @@ public struct Parser {
             try closing("]", opened: at, what: "the list's '['")
             return .list(items, at)
         default:
+            if case .end = token.kind { ranOutOfInput = true }  // an operator wants its operand
             throw Diagnostic(at, "expected a value, found \(describe(token))")
         }
     }

@@ -1,3 +1,5 @@
+import AMIScriptLanguage
+
 /// Gathers typed lines into one thing to run: a raw packet (header lines up to an empty
 /// line, as in the seed's telnet session) or language input (continued while a block,
 /// bracket or expression is open).
@@ -50,37 +52,9 @@ struct InputAssembler {
         return name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
     }
 
-    /// True while a `{`, `(` or `[` is open, or the text ends with an operator or `\`.
+    /// True while the language input is unfinished — a block, bracket or operand left
+    /// open, a trailing backslash — as the parser itself says (no scanner of its own).
     static func needsMore(_ text: String) -> Bool {
-        var depth = 0
-        var quote: Character?
-        var escaped = false
-        var inComment = false
-        for character in text {
-            if inComment {
-                if character == "\n" { inComment = false }
-                continue
-            }
-            if let open = quote {
-                if escaped { escaped = false; continue }
-                if character == "\\" { escaped = true; continue }
-                if character == open || character == "\n" { quote = nil }
-                continue
-            }
-            switch character {
-            case "\"", "'": quote = character
-            case "#": inComment = true
-            case "{", "(", "[": depth += 1
-            case "}", ")", "]": depth -= 1
-            default: break
-            }
-        }
-        if depth > 0 { return true }
-        let tail = text.split(separator: "\n").last.map { String($0).trimmingBlanks } ?? ""
-        if tail.hasSuffix("\\") { return true }
-        for op in ["&&", "||", "+", "-", "*", "%", "==", "!=", "<", ">", "<=", ">=", "=~", "!~", ".."] where tail.hasSuffix(op) {
-            return !tail.hasPrefix("#")
-        }
-        return false
+        Parser.parseInteractive(SourceFile(name: "repl", text: text), actionShorthand: REPL.isShorthand(text)).isIncomplete
     }
 }
