@@ -182,7 +182,7 @@ extension Interpreter {
         return ending
     }
 
-    private func bind(_ outcome: ActionOutcome) {
+    func bind(_ outcome: ActionOutcome) {
         lastOutcome = outcome
         assign("response", Self.map(of: outcome.response))
         assign("events", .list(outcome.events.map(Self.map(of:))))

@@ -10,7 +10,9 @@ extension Interpreter {
         case failed(ScriptError)
     }
 
-    /// Runs statements, keeping every variable, proc and the connection for the next call.
+    /// Runs statements, keeping every variable, proc and the connection for the next call:
+    /// the one place where what a run ended with becomes an outcome (a script's exit code
+    /// comes from here too, through `run`).
     public func runInteractive(_ statements: [Statement]) async -> Outcome {
         do {
             try await execute(statements)
@@ -92,6 +94,12 @@ extension Interpreter {
         return arrivals
     }
 
+    /// Sends text exactly as given (a raw packet typed without an `Action:` header).
+    public func sendRaw(_ text: String) async -> Outcome {
+        let location = SourceLocation(file: configuration.scriptName, line: 1, column: 1)
+        return await runInteractive([.send(.literal(.string(text), location), raw: true, location)])
+    }
+
     /// An action for the REPL's own needs (ListCommands for completion, help): nothing is
     /// bound, and a failure is just nil.
     public func silentAction(_ name: String, _ headers: [AMIHeader]) async -> ActionOutcome? {
@@ -107,9 +115,7 @@ extension Interpreter {
     /// and `$events` as `action` does; a successful Login counts as logging in.
     public func interactiveAction(_ name: String, _ headers: [AMIHeader], at location: SourceLocation) async throws -> ActionOutcome {
         let outcome = try await perform(name, headers, at: location)
-        assign("response", Self.map(of: outcome.response))
-        assign("events", .list(outcome.events.map(Self.map(of:))))
-        lastOutcome = outcome
+        bind(outcome)
         if AMIHeader.namesEqual(name, "Login"), !outcome.response.isError {
             loggedIn = true
             loginUser = headers.first { $0.hasName("Username") }?.value

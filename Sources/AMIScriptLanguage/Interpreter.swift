@@ -65,17 +65,10 @@ public final class Interpreter {
     /// Runs statements; returns the exit code (0 at the end, `exit`'s code, or the code
     /// of a runtime error) and the error, if one ended the run.
     public func run(_ statements: [Statement]) async -> (exitCode: Int32, error: ScriptError?) {
-        do {
-            try await execute(statements)
-            return (ExitCode.success, nil)
-        } catch let error as ScriptError {
-            return (error.exitCode, error)
-        } catch ControlFlow.exit(let code) {
-            return (code, nil)
-        } catch is CancellationError {
-            return (ExitCode.interrupted, ScriptError(SourceLocation(file: configuration.scriptName, line: 0, column: 0), "interrupted"))
-        } catch {
-            return (ExitCode.runtimeError, ScriptError(SourceLocation(file: configuration.scriptName, line: 0, column: 0), "\(error)"))
+        switch await runInteractive(statements) {
+        case .finished: return (ExitCode.success, nil)
+        case .exited(let code): return (code, nil)
+        case .failed(let error): return (error.exitCode, error)
         }
     }
 

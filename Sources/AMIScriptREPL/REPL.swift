@@ -187,10 +187,7 @@ public final class REPL {
             return
         }
         guard let action = headers.first(where: { $0.hasName("Action") }) else {
-            let text = lines.joined(separator: "\r\n") + "\r\n\r\n"
-            let location = SourceLocation(file: "repl", line: 1, column: 1)
-            let statement = Statement.send(.literal(.string(text), location), raw: true, location)
-            _ = await interpreter.runInteractive([statement])
+            _ = await interpreter.sendRaw(lines.joined(separator: "\r\n") + "\r\n\r\n")
             return
         }
         let headerList = headers.filter { !$0.hasName("Action") }
