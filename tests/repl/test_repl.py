@@ -43,6 +43,12 @@ def start(port, history):
     return child
 
 
+def quit(child):
+    """Ctrl-D, and the REPL is gone."""
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
 def login(child):
     child.sendline("connect; login admin secret5 events off")
     child.expect(r"ami admin@127\.0\.0\.1:\d+> ")
@@ -57,8 +63,7 @@ def test_login_shows_the_connection_in_the_prompt(server, history):
     child.sendline('print "in:" $response.Message')
     child.expect("in: Authentication accepted")
     child.expect(PROMPT)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    quit(child)
 
 
 def test_raw_packet_like_the_seeds_telnet_session(server, history):
@@ -196,8 +201,7 @@ def test_history_is_written_and_read_back_without_secrets(server, history):
     child.sendline('print "remember me"')
     child.expect("remember me")
     child.expect(PROMPT)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    quit(child)
     text = open(history).read()
     assert "secret5" not in text
     assert 'print "remember me"' in text
@@ -234,8 +238,7 @@ def test_the_banner_shows_the_one_version(server, history):
     child.expect(r"amiscript (\S+) REPL")
     assert child.match.group(1) == version()
     child.expect("ami> ")  # keys typed before libedit sets up the terminal are flushed
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    quit(child)
 
 
 def json_lines(child, count):
@@ -280,8 +283,7 @@ def test_json_flag_prints_responses_and_list_entries_as_json_lines(server, histo
     (ping,) = json_lines(child, 1)
     assert ping["Ping"] == "Pong"
     child.expect(PROMPT)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    quit(child)
 
 
 def test_events_arriving_in_json_mode_are_json_lines(server, history):
@@ -296,8 +298,7 @@ def test_events_arriving_in_json_mode_are_json_lines(server, history):
         seen += json_lines(child, 1)
     event = next(p for p in seen if p.get("Event") == "UserEvent")
     assert event["UserEvent"] == "Hello" and event["Greeting"] == "hi there"
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    quit(child)
 
 
 def test_ctrl_c_stops_a_busy_loop_and_keeps_the_state(server, history):
@@ -314,8 +315,7 @@ def test_ctrl_c_stops_a_busy_loop_and_keeps_the_state(server, history):
     child.sendline('print "n is" ($n > 0)')
     child.expect("n is true")
     child.expect("ami> ")
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    quit(child)
 
 
 def test_ctrl_c_in_an_unfinished_block_goes_back_to_the_main_prompt(server, history):
@@ -332,8 +332,7 @@ def test_ctrl_c_in_an_unfinished_block_goes_back_to_the_main_prompt(server, hist
     assert idx == 0, "the prompt after Ctrl-C must be the main one"
     child.sendline("}")
     idx = child.expect(["error", "ami> "])
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    quit(child)
 
 
 def test_events_that_come_with_a_login_are_shown(server, history):
@@ -348,8 +347,7 @@ def test_events_that_come_with_a_login_are_shown(server, history):
     child.sendline('expect -timeout 1 event FullyBooted { print "still there" } timeout { print "gone" }')
     child.expect("still there")
     child.expect(PROMPT)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    quit(child)
 
 
 @pytest.fixture
@@ -376,8 +374,7 @@ def test_help_falls_back_to_the_built_in_table_when_the_server_has_no_docs(serve
     child.sendline("help MailboxCont")
     child.expect(r"did you mean 'MailboxCount'\?")
     child.expect(PROMPT)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    quit(child)
 
 
 def test_help_explains_statements(server, history):
@@ -390,8 +387,7 @@ def test_help_explains_statements(server, history):
     child.sendline("help login")
     child.expect(r"login \[USER \[SECRET\]\] \[md5\]")
     child.expect(PROMPT)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    quit(child)
 
 
 def test_a_raw_packet_line_without_a_colon_asks_before_sending(server, history):
@@ -414,8 +410,7 @@ def test_a_raw_packet_line_without_a_colon_asks_before_sending(server, history):
     child.sendline("y")
     child.expect(r"Response: +(Success|Error)")
     child.expect(PROMPT)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    quit(child)
 
 
 def test_a_shorthand_action_the_server_does_not_have_gets_the_nearest_names(server, history):
@@ -427,8 +422,7 @@ def test_a_shorthand_action_the_server_does_not_have_gets_the_nearest_names(serv
     child.sendline("MailboxCont Mailbox=200@default")
     child.expect(r"did you mean 'MailboxCount'")
     child.expect(PROMPT)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    quit(child)
 
 
 def test_a_shorthand_error_points_into_the_text_as_typed(server, history):
@@ -440,5 +434,4 @@ def test_a_shorthand_error_points_into_the_text_as_typed(server, history):
     child.expect(r"( *)\^\r\n")
     assert len(child.match.group(1)) == 21, "the caret sits under the $ of $nope"
     child.expect(PROMPT)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    quit(child)
