@@ -173,7 +173,11 @@ extension Interpreter {
             case .packets(let run):
                 // Every packet waits here; only an event branch asks its kind.
                 pendingEvents.append(run)
-                if collectsArrivals { arrivals.append(contentsOf: run) }
+                if collectsArrivals {
+                    let room = max(0, Self.arrivalsKept - arrivals.count)
+                    arrivals.append(contentsOf: run.prefix(room))
+                    arrivalsDropped += max(0, run.count - room)
+                }
             case .timeout, .eof:
                 ending = input
             }

@@ -85,13 +85,18 @@ extension Interpreter {
     public func collectArrivals() {
         collectsArrivals = true
         arrivals = []
+        arrivalsDropped = 0
     }
 
-    /// The packets that arrived since `collectArrivals`, in order; stops collecting.
-    public func takeArrivals() -> [AMIPacket] {
+    /// The packets that arrived since `collectArrivals`, in order (the first 200), and how
+    /// many more came; stops collecting.
+    public func takeArrivals() -> (packets: [AMIPacket], more: Int) {
         collectsArrivals = false
-        defer { arrivals = [] }
-        return arrivals
+        defer {
+            arrivals = []
+            arrivalsDropped = 0
+        }
+        return (arrivals, arrivalsDropped)
     }
 
     /// Sends text exactly as given (a raw packet typed without an `Action:` header).

@@ -32,8 +32,12 @@ public final class Interpreter {
     var pendingEvents = EventQueue()
     /// The REPL's copy of the packets that arrive while a statement runs (they also stay
     /// for `expect`), so it can show the events that came with a response.
+    /// At most `arrivalsKept` are kept (a flood during a long `expect` must not pile up
+    /// here); `arrivalsDropped` counts the rest.
     var collectsArrivals = false
     var arrivals: [AMIPacket] = []
+    var arrivalsDropped = 0
+    static let arrivalsKept = 200
     var loggedIn = false
     var lastOutcome: ActionOutcome?
     /// Who logged in, for a REPL prompt.

@@ -338,8 +338,9 @@ public final class REPL {
     /// (FullyBooted and SuccessfulAuth after a Login) — shown after its result, a blank
     /// line between blocks. They also stay in the expect buffer. An action's own list
     /// entries were shown with its result and are left out.
-    private func showEarlyEvents(_ packets: [AMIPacket]) {
+    private func showEarlyEvents(_ arrivals: (packets: [AMIPacket], more: Int)) {
         guard showEvents else { return }
+        let packets = arrivals.packets
         var own = Set<Int64>()
         if let outcome = interpreter.lastActionOutcome {
             for packet in [outcome.response] + outcome.events { own.insert(packet.streamRange.lowerBound) }
@@ -351,6 +352,7 @@ public final class REPL {
             if !eventFilter.isEmpty, !eventFilter.contains(where: { AMIHeader.namesEqual($0, name) }) { continue }
             text += showJSON ? ResponseFormatter.jsonLine(packet) : "\n" + ResponseFormatter.block(packet)
         }
+        if arrivals.more > 0, !showJSON { text += "\n(\(arrivals.more) more packets came meanwhile; they are in the expect buffer)\n" }
         write(text)
     }
 
