@@ -76,8 +76,6 @@ let package = Package(
             dependencies: [
                 "CPCRE2",
                 "AMIProtocol",
-                // ByteBuffer in the session port's inputs (to go: docs/architecture.md).
-                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: hotPathSettings
         ),

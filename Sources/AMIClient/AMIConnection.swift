@@ -144,11 +144,11 @@ public final class AMIConnection: Sendable {
         defer { inbox.putBack(seen) }
         while true {
             switch try await inbox.next(deadline: deadline, timer: channel.eventLoop) {
-            case .item(.message(.banner(let text))):
+            case .item(.banner(let text)):
                 return text
             case .item(let other):
                 seen.append(other)
-                if case .message = other { return nil }
+                if case .packets = other { return nil }
             case .timedOut:
                 return nil
             case .ended(let end):
@@ -244,87 +244,22 @@ public final class AMIConnection: Sendable {
         return id
     }
 
-    /// Sends an action and reads until its response (and, for an event list, its closing
-    /// event) arrives. Everything else received meanwhile goes to `passedOver`, in order;
-    /// without it, it stays in the stream for the next `next`. `claimed` hears of each
-    /// packet the action takes (response, list events, list end) as it is found, in stream
-    /// order with what goes to `passedOver` — a reader can hand text on as it comes and
-    /// still know which bytes the action took.
-    public func perform(
-        _ action: AMIAction, timeout: TimeAmount?, passedOver: ((AMIInbound) -> Void)? = nil,
-        claimed: ((AMIPacket) -> Void)? = nil
-    ) async throws -> AMIActionResult {
-        let id = try await send(action)
+    /// Sends an action and reads until its answer (`AMIPendingAction`: its response and,
+    /// for an event list, the list) has arrived. Everything else received meanwhile stays
+    /// in the stream, in order, for the next `next`.
+    public func perform(_ action: AMIAction, timeout: TimeAmount?) async throws -> AMIActionResult {
+        var pending = AMIPendingAction(actionID: try await send(action), name: action.name)
         let deadline = timeout.map { NIODeadline.now() + $0 }
         var kept: [AMIInbound] = []
-        /// The part of a run after the packet that completed the action.
-        var rest: [AMIInbound] = []
-        defer { inbox.putBack(kept + rest) }
-        func keep(_ item: AMIInbound) {
-            if let passedOver { passedOver(item) } else { kept.append(item) }
-        }
-        var response: AMIPacket?
-        var ending: AMIEventList.Ending?
-        var events: [AMIPacket] = []
-        /// What became of a packet carrying our ActionID.
-        enum Claim {
-            /// Not part of the answer (a second response, an event out of a list): passed over.
-            case notTaken
-            case taken
-            case complete(AMIActionResult)
-        }
-        func claim(_ framed: AMIPacket) -> Claim {
-            let packet = framed.parsedCopy
-            if let current = response {
-                guard packet.kind == .event, let ending else { return .notTaken }
-                claimed?(packet)
-                if AMIEventList.isLast(packet, of: ending) {
-                    return .complete(AMIActionResult(actionID: id, response: current, events: events, listEnd: packet))
-                }
-                events.append(packet)
-            } else if packet.kind == .response {
-                claimed?(packet)
-                response = packet
-                ending = packet.isError ? nil : AMIEventList.ending(of: packet, action: action.name)
-                if ending == nil { return .complete(AMIActionResult(actionID: id, response: packet)) }
-            } else {
-                return .notTaken
-            }
-            return .taken
-        }
+        defer { inbox.putBack(kept) }
         while true {
             let item = try await next(deadline: deadline, timeout: timeout, wholeRuns: true, waitingFor: "the response to \(action.name)")
-            switch item {
-            case .packets(let run):
-                // Other packets pass over in pieces of the run, unmade; only ours are read.
-                var position = run.startIndex
-                while position < run.endIndex {
-                    guard let ours = run.firstIndex(from: position, whereHeader: "ActionID", is: id) else {
-                        keep(.packets(run[position..<run.endIndex]))
-                        break
-                    }
-                    if ours > position { keep(.packets(run[position..<ours])) }
-                    switch claim(run[ours]) {
-                    case .notTaken:
-                        keep(.packets(run[ours..<(ours + 1)]))
-                    case .taken:
-                        break
-                    case .complete(let result):
-                        // What follows in the run stays in the stream for the next reader.
-                        if ours + 1 < run.endIndex { rest.append(.packets(run[(ours + 1)..<run.endIndex])) }
-                        return result
-                    }
-                    position = ours + 1
-                }
-            case .message(.packet(let framed)) where framed.actionID == id:
-                switch claim(framed) {
-                case .notTaken: keep(item)
-                case .taken: continue
-                case .complete(let result): return result
-                }
-            default:
-                keep(item)
+            guard case .packets(let run) = item else {
+                kept.append(item)
+                continue
             }
+            for others in pending.claim(from: run) { kept.append(.packets(others)) }
+            if let result = pending.result { return result }
         }
     }
 

@@ -1,16 +1,15 @@
 import AMIProtocol
-import NIOCore
 
 /// One thing received on a connection, in the order it arrived.
 ///
 /// Every received chunk of bytes comes as `.bytes` (the text an Expect-style `expect`
-/// matches), followed by the messages decoded from it; `.bytes` carries the stream offset
-/// of its first byte, a packet its `streamRange`, so the two views can be lined up.
-/// `AMIConnection.nextBatch` hands the packets framed inside one read over as one
-/// `.packets` run; `next` hands over one `.message` at a time.
+/// matches), followed by the packets framed from it, as one `.packets` run per read; the
+/// chunk carries its stream offset, a packet its `streamRange`, so the two views line up.
+/// A packet has one shape wherever it travels: a run (of one, when it comes alone).
 public enum AMIInbound: Sendable {
-    case bytes(ByteBuffer, streamOffset: Int64)
-    case message(AMIMessage)
+    case bytes(AMIReceivedChunk)
+    /// `Asterisk Call Manager/13.0.0`: the line a server sends first.
+    case banner(String)
     /// Packets in stream order, made into values only when read.
     case packets(AMIPacketRun)
 }

@@ -12,7 +12,6 @@ final class AMIInboundHandler: ChannelInboundHandler {
     private var decoder: AMIDecoder
     /// The start of a packet that the last read ended inside.
     private var leftover: ByteBuffer?
-    private var streamOffset: Int64 = 0
     private var failed = false
 
     private let tap: (@Sendable (ByteBuffer) -> Void)?
@@ -29,8 +28,9 @@ final class AMIInboundHandler: ChannelInboundHandler {
         tap?(buffer)
         var items: [AMIInbound] = []
         items.reserveCapacity(3)
-        items.append(.bytes(buffer, streamOffset: streamOffset))
-        streamOffset += Int64(buffer.readableBytes)
+        // The decoder owns the stream position: what it framed, plus what waits unframed.
+        let streamOffset = decoder.framedBytes + Int64(leftover?.readableBytes ?? 0)
+        items.append(.bytes(AMIReceivedChunk(buffer, streamOffset: streamOffset)))
         do {
             try decode(buffer) { items.append($0) }
         } catch {
@@ -51,7 +51,7 @@ final class AMIInboundHandler: ChannelInboundHandler {
             leftover = nil
             if decoder.isInsideOrdinaryPacket, let end = Self.packetEnd(after: partial, in: read) {
                 partial.writeImmutableBuffer(read.getSlice(at: read.readerIndex, length: end)!)
-                while let message = try decoder.decode(buffer: &partial) { emit(.message(message)) }
+                while let message = try decoder.decode(buffer: &partial) { emit(Self.inbound(message)) }
                 if partial.readableBytes == 0 {
                     buffer.moveReaderIndex(forwardBy: end)
                 } else {
@@ -88,8 +88,15 @@ final class AMIInboundHandler: ChannelInboundHandler {
                 run.append(index: index, length: length, streamStart: streamStart)
             case .banner(let text):
                 if let packets = run.take() { emit(.packets(packets)) }
-                emit(.message(.banner(text)))
+                emit(.banner(text))
             }
+        }
+    }
+
+    private static func inbound(_ message: AMIMessage) -> AMIInbound {
+        switch message {
+        case .banner(let text): return .banner(text)
+        case .packet(let packet): return .packets(AMIPacketRun([packet]))
         }
     }
 
@@ -124,7 +131,7 @@ final class AMIInboundHandler: ChannelInboundHandler {
                 var rest = leftover ?? ByteBuffer()
                 leftover = nil
                 while let message = try decoder.decodeLast(buffer: &rest, seenEOF: true) {
-                    inbox.append(.message(message))
+                    inbox.append(Self.inbound(message))
                 }
                 inbox.finish(.closedByServer)
             } catch {

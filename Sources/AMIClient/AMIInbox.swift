@@ -49,7 +49,7 @@ final class AMIInbox: Sendable {
             guard state.end == nil else { return nil }
             for item in items {
                 state.items.append(item)
-                if case .bytes(let buffer, _) = item { state.queuedBytes += buffer.readableBytes }
+                if case .bytes(let chunk) = item { state.queuedBytes += chunk.count }
             }
             if state.queuedBytes > highWater, !state.paused {
                 state.paused = true
@@ -79,7 +79,7 @@ final class AMIInbox: Sendable {
         guard !items.isEmpty else { return }
         state.withLockedValue { state in
             state.putBack.append(contentsOf: items)
-            for case .bytes(let buffer, _) in items { state.queuedBytes += buffer.readableBytes }
+            for case .bytes(let chunk) in items { state.queuedBytes += chunk.count }
         }
     }
 
@@ -147,7 +147,7 @@ final class AMIInbox: Sendable {
                     return nil
                 }
                 if let item = pop(&state.putBack) ?? pop(&state.items) {
-                    if case .bytes(let buffer, _) = item { state.queuedBytes -= buffer.readableBytes }
+                    if case .bytes(let chunk) = item { state.queuedBytes -= chunk.count }
                     var wake = false
                     if state.paused, state.queuedBytes < lowWater {
                         state.paused = false
@@ -165,11 +165,11 @@ final class AMIInbox: Sendable {
         }
     }
 
-    /// The first packet of a (non-empty) run as an item of its own; the rest of the run
+    /// The first packet of a (non-empty) run as a run of its own; the rest of the run
     /// goes back to the front.
     private static func split(_ run: AMIPacketRun, restInto queue: inout CircularBuffer<AMIInbound>) -> AMIInbound {
         if run.count > 1 { queue.prepend(.packets(run[(run.startIndex + 1)..<run.endIndex])) }
-        return .message(.packet(run[run.startIndex]))
+        return .packets(run[run.startIndex..<(run.startIndex + 1)])
     }
 
     /// Suspends until an item or the end arrives, the deadline passes, or the task is

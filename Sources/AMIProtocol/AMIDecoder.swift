@@ -64,6 +64,10 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
         !atStreamStart && legacy == .none && packetLines > 0
     }
 
+    /// Bytes framed so far (banner, packets, stray blank lines): the stream offset of the
+    /// first byte not yet framed. Readers derive every stream position from this one.
+    public var framedBytes: Int64 { streamPosition }
+
     public init(configuration: Configuration = .client) {
         self.configuration = configuration
     }

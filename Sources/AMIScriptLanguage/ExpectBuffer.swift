@@ -1,4 +1,4 @@
-import NIOCore
+import AMIProtocol
 
 /// The text `expect` looks at: what was received and not yet consumed, at most
 /// `maxBytes` of it (the oldest is dropped), minus the stream ranges that `action` took.
@@ -11,7 +11,10 @@ struct ExpectBuffer {
     /// Absolute position of the first unconsumed byte.
     private(set) var head = 0
     var maxBytes: Int
+    /// Stream ranges to leave out of text still to come.
     private var excisions: [Range<Int64>] = []
+    /// The stream offset just past the last byte taken in.
+    private var ingestedEnd: Int64 = 0
     /// Pieces appended: absolute position, stream offset, length (for locating packets).
     private var segments: [(position: Int, stream: Int64, length: Int)] = []
     /// The last bytes received (256 to 512 of them), for error messages.
@@ -27,17 +30,58 @@ struct ExpectBuffer {
     /// The unconsumed bytes.
     var unconsumed: ArraySlice<UInt8> { storage[(head - base)...] }
 
-    /// Leaves a stream range out of the text to come (kept sorted by start; ranges
-    /// nearly always come in stream order, so this appends).
+    /// Leaves a stream range (a packet an action took) out of the text: what of it is
+    /// already here goes now, the rest when it comes. A packet is framed only once its last
+    /// byte has arrived, so its first bytes may be here already — at the end, nearly always.
     mutating func leaveOut(_ range: Range<Int64>) {
+        if range.lowerBound < ingestedEnd { cutIngested(range) }
+        guard range.upperBound > ingestedEnd else { return }
+        // Kept sorted by start; ranges nearly always come in stream order, so this appends.
         var index = excisions.endIndex
         while index > excisions.startIndex, excisions[index - 1].lowerBound > range.lowerBound { index -= 1 }
         excisions.insert(range, at: index)
     }
 
-    /// Adds received text (its stream offset given), leaving out excised ranges.
-    mutating func ingest(_ buffer: ByteBuffer, offset: Int64) {
-        buffer.withUnsafeReadableBytes { ingest($0.bindMemory(to: UInt8.self), offset: offset) }
+    /// Removes the unconsumed bytes of a stream range that were already taken in.
+    private mutating func cutIngested(_ range: Range<Int64>) {
+        var cuts: [Range<Int>] = []
+        for segment in segments {
+            let low = max(range.lowerBound, segment.stream)
+            let high = min(range.upperBound, segment.stream + Int64(segment.length))
+            guard low < high else { continue }
+            let start = max(head, segment.position + Int(low - segment.stream))
+            let end = segment.position + Int(high - segment.stream)
+            if start < end { cuts.append(start..<end) }
+        }
+        // The newest first, so the positions of the others hold.
+        for cut in cuts.reversed() { remove(cut) }
+    }
+
+    private mutating func remove(_ cut: Range<Int>) {
+        storage.removeSubrange((cut.lowerBound - base)..<(cut.upperBound - base))
+        var kept: [(position: Int, stream: Int64, length: Int)] = []
+        for segment in segments {
+            let segmentEnd = segment.position + segment.length
+            if segmentEnd <= cut.lowerBound {
+                kept.append(segment)
+            } else if segment.position >= cut.upperBound {
+                kept.append((segment.position - cut.count, segment.stream, segment.length))
+            } else {
+                if segment.position < cut.lowerBound {
+                    kept.append((segment.position, segment.stream, cut.lowerBound - segment.position))
+                }
+                if segmentEnd > cut.upperBound {
+                    let skipped = cut.upperBound - segment.position
+                    kept.append((cut.lowerBound, segment.stream + Int64(skipped), segmentEnd - cut.upperBound))
+                }
+            }
+        }
+        segments = kept
+    }
+
+    /// Adds received text, leaving out excised ranges.
+    mutating func ingest(_ chunk: AMIReceivedChunk) {
+        chunk.withUnsafeBytes { ingest($0, offset: chunk.streamOffset) }
     }
 
     mutating func ingest(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int64) {
@@ -46,6 +90,7 @@ struct ExpectBuffer {
         var pieceStart = 0
         var index = 0
         let chunkEnd = offset + Int64(bytes.count)
+        ingestedEnd = max(ingestedEnd, chunkEnd)
         if excisions.isEmpty {
             append(UnsafeBufferPointer(rebasing: bytes[...]), stream: offset)
             trimToMax()

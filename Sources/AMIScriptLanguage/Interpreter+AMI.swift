@@ -1,5 +1,4 @@
 import AMIProtocol
-import NIOCore
 
 /// The statements that talk to the manager: connect, send, login, action, command.
 extension Interpreter {
@@ -83,10 +82,10 @@ extension Interpreter {
             nonce = given
         }
         let headers = AMILogin.headers(username: username, secret: password, challenge: nonce, events: events)
-        let outcome = try await perform("Login", headers, at: location)
-        bind(outcome)
-        if outcome.response.isError {
-            try await loginFailed(username, outcome.response["Message"] ?? "", orElse: orElse, at: location)
+        let result = try await perform("Login", headers, at: location)
+        bind(result)
+        if result.response.isError {
+            try await loginFailed(username, result.response["Message"] ?? "", orElse: orElse, at: location)
             return
         }
         loggedIn = true
@@ -107,56 +106,93 @@ extension Interpreter {
         for header in headers {
             values.append(AMIHeader(header.name, try await evaluate(header.value).description))
         }
-        let outcome = try await perform(actionName, values, at: location)
-        bind(outcome)
-        if outcome.response.isError {
+        let result = try await perform(actionName, values, at: location)
+        bind(result)
+        if result.response.isError {
             if let orElse {
                 try await execute(orElse)
                 return
             }
-            throw ScriptError(location, "action \(actionName) failed: \(outcome.response["Message"] ?? "Response: Error")")
+            throw ScriptError(location, "action \(actionName) failed: \(result.response["Message"] ?? "Response: Error")")
         }
     }
 
     func command(_ text: Expression, orElse: [Statement]?, at location: SourceLocation) async throws {
         let commandLine = try await evaluate(text).description
-        let outcome = try await perform("Command", [AMIHeader("Command", commandLine)], at: location)
-        bind(outcome)
-        assign("output", .string(outcome.response.commandOutput.joined(separator: "\n")))
-        if outcome.response.isError {
+        let result = try await perform("Command", [AMIHeader("Command", commandLine)], at: location)
+        bind(result)
+        assign("output", .string(result.response.commandOutput.joined(separator: "\n")))
+        if result.response.isError {
             if let orElse {
                 try await execute(orElse)
                 return
             }
-            let detail = outcome.response.commandOutput.first ?? outcome.response["Message"] ?? "Response: Error"
+            let detail = result.response.commandOutput.first ?? result.response["Message"] ?? "Response: Error"
             throw ScriptError(location, "command '\(commandLine)' failed: \(detail)")
         }
     }
 
-    /// Sends an action and waits for it; the response and its list leave the expect buffer.
-    func perform(_ name: String, _ headers: [AMIHeader], at location: SourceLocation) async throws -> ActionOutcome {
+    /// Sends an action, then pumps what arrives until its answer is in.
+    ///
+    /// This is the one road for received input while an action waits: each batch from the
+    /// session is looked at for the action's packets first (their bytes are left out of
+    /// the expect buffer, even bytes an earlier batch already brought in), then the batch
+    /// is taken in as `expect` would take it. Events and text that arrive meanwhile are in
+    /// the expect buffer when the action returns, in stream order.
+    func perform(_ name: String, _ headers: [AMIHeader], at location: SourceLocation) async throws -> AMIActionResult {
         guard session.isConnected else {
             throw ScriptError(location, "\(name) without a connection (use 'connect' first)", exitCode: ExitCode.connection)
         }
         let timeout = lookup("timeout")?.number ?? configuration.timeout
+        let deadline = timeout < 0 ? nil : Clock.now + timeout
+        func failed(_ error: SessionError) -> ScriptError {
+            switch error {
+            case .interrupted:
+                return ScriptError(location, "interrupted", exitCode: ExitCode.interrupted)
+            case .invalidAction(let reason):
+                return ScriptError(location, "cannot send \(name): \(reason)")
+            case .timedOut:
+                return ScriptError(location, "action \(name) timed out after \(Value.format(timeout))s waiting for its response; last received: \"\(Self.escape(Array(buffer.recentTail.suffix(120))))\"",
+                                   exitCode: ExitCode.timeout)
+            default:
+                return ScriptError(location, "action \(name) failed: \(Self.describe(error))", exitCode: ExitCode.connection)
+            }
+        }
+        var pending: AMIPendingAction
         do {
-            let outcome = try await session.action(name, headers: headers, timeout: timeout < 0 ? nil : timeout) { progress in
-                switch progress {
-                case .taken(let range): buffer.leaveOut(range)
-                case .received(let input): take([input])
+            pending = AMIPendingAction(actionID: try await session.send(AMIAction(name, headers)), name: name)
+        } catch {
+            throw failed(error)
+        }
+        while true {
+            let inputs: [SessionInput]
+            do {
+                inputs = try await session.receive(timeout: deadline.map { max(0, $0 - Clock.now) })
+            } catch {
+                throw failed(error)
+            }
+            var others: [SessionInput] = []
+            others.reserveCapacity(inputs.count + 1)
+            for input in inputs {
+                guard case .packets(let run) = input, pending.result == nil else {
+                    others.append(input)
+                    continue
+                }
+                for piece in pending.claim(from: run, taken: { buffer.leaveOut($0.streamRange) }) {
+                    others.append(.packets(piece))
                 }
             }
-            for range in outcome.consumedRanges { buffer.leaveOut(range) }
-            take(outcome.passedOver)
-            return outcome
-        } catch SessionError.interrupted {
-            throw ScriptError(location, "interrupted", exitCode: ExitCode.interrupted)
-        } catch SessionError.timedOut {
-            throw ScriptError(location, "action \(name) timed out after \(Value.format(timeout))s waiting for its response; last received: \"\(Self.escape(Array(buffer.recentTail.suffix(120))))\"",
-                              exitCode: ExitCode.timeout)
-        } catch {
-            if case .invalidAction(let reason) = error { throw ScriptError(location, "cannot send \(name): \(reason)") }
-            throw ScriptError(location, "action \(name) failed: \(Self.describe(error))", exitCode: ExitCode.connection)
+            let ending = take(others)
+            if let result = pending.result { return result }
+            switch ending {
+            case .eof(let reason)?:
+                throw failed(.closed(reason))
+            case .timeout?:
+                // The session says `.timeout` only when the whole wait passed quietly.
+                throw failed(.timedOut(name))
+            default:
+                continue
+            }
         }
     }
 
@@ -168,8 +204,8 @@ extension Interpreter {
         var ending: SessionInput?
         for input in inputs {
             switch input {
-            case .text(let bytes, let offset):
-                buffer.ingest(bytes, offset: offset)
+            case .text(let chunk):
+                buffer.ingest(chunk)
             case .packets(let run):
                 // Every packet waits here; only an event branch asks its kind.
                 pendingEvents.append(run)
@@ -186,9 +222,9 @@ extension Interpreter {
         return ending
     }
 
-    func bind(_ outcome: ActionOutcome) {
-        lastOutcome = outcome
-        assign("response", Self.map(of: outcome.response))
-        assign("events", .list(outcome.events.map(Self.map(of:))))
+    func bind(_ result: AMIActionResult) {
+        lastResult = result
+        assign("response", Self.map(of: result.response))
+        assign("events", .list(result.events.map(Self.map(of:))))
     }
 }

@@ -1,5 +1,4 @@
 import AMIProtocol
-import NIOCore
 
 /// `expect`: earliest match wins, ties by branch order; incremental scanning; deadlines.
 extension Interpreter {

@@ -1,5 +1,4 @@
 import AMIProtocol
-import NIOCore
 
 /// What a REPL needs beyond running statements: outcomes it can tell apart, variables
 /// for completion, the connection for the prompt, and what arrives while the user types.
@@ -107,25 +106,25 @@ extension Interpreter {
 
     /// An action for the REPL's own needs (ListCommands for completion, help): nothing is
     /// bound, and a failure is just nil.
-    public func silentAction(_ name: String, _ headers: [AMIHeader]) async -> ActionOutcome? {
+    public func silentAction(_ name: String, _ headers: [AMIHeader]) async -> AMIActionResult? {
         guard session.isConnected else { return nil }
         let location = SourceLocation(file: configuration.scriptName, line: 1, column: 1)
         return try? await perform(name, headers, at: location)
     }
 
     /// The answer to the last action (`action`, `command`, `login`, a raw packet).
-    public var lastActionOutcome: ActionOutcome? { lastOutcome }
+    public var lastActionResult: AMIActionResult? { lastResult }
 
     /// Sends an action typed as a raw packet (its headers as given) and binds `$response`
     /// and `$events` as `action` does; a successful Login counts as logging in.
-    public func interactiveAction(_ name: String, _ headers: [AMIHeader], at location: SourceLocation) async throws -> ActionOutcome {
-        let outcome = try await perform(name, headers, at: location)
-        bind(outcome)
-        if AMIHeader.namesEqual(name, "Login"), !outcome.response.isError {
+    public func interactiveAction(_ name: String, _ headers: [AMIHeader], at location: SourceLocation) async throws -> AMIActionResult {
+        let result = try await perform(name, headers, at: location)
+        bind(result)
+        if AMIHeader.namesEqual(name, "Login"), !result.response.isError {
             loggedIn = true
             loginUser = headers.first { $0.hasName("Username") }?.value
         }
         if AMIHeader.namesEqual(name, "Logoff") { loggedIn = false }
-        return outcome
+        return result
     }
 }

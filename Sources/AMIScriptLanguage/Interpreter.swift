@@ -39,7 +39,7 @@ public final class Interpreter {
     var arrivalsDropped = 0
     static let arrivalsKept = 200
     var loggedIn = false
-    var lastOutcome: ActionOutcome?
+    var lastResult: AMIActionResult?
     /// Who logged in, for a REPL prompt.
     public internal(set) var loginUser: String?
     var logUser = false

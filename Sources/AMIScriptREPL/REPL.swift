@@ -153,12 +153,12 @@ public final class REPL {
             return
         }
         let statements = script.statements
-        let before = interpreter.lastActionOutcome?.response.streamRange
+        let before = interpreter.lastActionResult?.response.streamRange
         let box = InterpreterBox(interpreter: interpreter)
         let outcome = await interruptible { await box.interpreter.runInteractive(statements) }
         switch outcome {
         case .finished:
-            if showResult, let result = interpreter.lastActionOutcome, result.response.streamRange != before || before == nil {
+            if showResult, let result = interpreter.lastActionResult, result.response.streamRange != before || before == nil {
                 write(formatted(response: result.response, events: result.events))
             }
         case .exited(let code):
@@ -192,7 +192,7 @@ public final class REPL {
         }
         let headerList = headers.filter { !$0.hasName("Action") }
         let box = InterpreterBox(interpreter: interpreter)
-        let result: Result<ActionOutcome, ScriptError> = await interruptible {
+        let result: Result<AMIActionResult, ScriptError> = await interruptible {
             do {
                 return .success(try await box.interpreter.interactiveAction(action.value, headerList, at: SourceLocation(file: "repl", line: 1, column: 1)))
             } catch let error as ScriptError {
@@ -342,7 +342,7 @@ public final class REPL {
         guard showEvents else { return }
         let packets = arrivals.packets
         var own = Set<Int64>()
-        if let outcome = interpreter.lastActionOutcome {
+        if let outcome = interpreter.lastActionResult {
             for packet in [outcome.response] + outcome.events { own.insert(packet.streamRange.lowerBound) }
         }
         var text = ""

@@ -73,17 +73,18 @@ public final class AMIClientSession: ScriptSession {
             inputs.reserveCapacity(items.count)
             for item in items {
                 switch item {
-                case .bytes(let buffer, let offset):
-                    inputs.append(.text(buffer, offset: offset))
-                case .message(.packet(let packet)):
-                    inputs.append(.packets(AMIPacketRun([packet])))
-                case .packets(let run):
-                    inputs.append(.packets(run))
-                case .message(.banner):
-                    continue
+                case .bytes(let chunk): inputs.append(.text(chunk))
+                case .packets(let run): inputs.append(.packets(run))
+                // Its bytes come as text; `connect` already returned it.
+                case .banner: continue
                 }
             }
-            return inputs.isEmpty ? [.timeout] : inputs
+            if inputs.isEmpty {
+                // Only a banner came: not a timeout (`[.timeout]` means the wait ran out).
+                // `connect` reads the banner, so this is a stray line at most: wait again.
+                return try await receive(timeout: timeout)
+            }
+            return inputs
         } catch AMIClientError.timedOut {
             return [.timeout]
         } catch AMIClientError.connectionEnded(let end, _) {
@@ -95,30 +96,14 @@ public final class AMIClientSession: ScriptSession {
         }
     }
 
-    public func action(_ name: String, headers: [AMIHeader], timeout: Double?,
-                       progress: (ActionProgress) -> Void) async throws(SessionError) -> ActionOutcome {
+    public func send(_ action: AMIAction) async throws(SessionError) -> String {
         guard let connection else { throw SessionError.notConnected }
         do {
-            // What the action passes over reaches the interpreter as it comes (bounded by
-            // match_max there), not in one piece when the action returns.
-            let result = try await withoutActuallyEscaping(progress) { progress in
-                var relay = ActionProgressRelay(progress: progress)
-                defer { relay.finish() }
-                return try await connection.perform(
-                    AMIAction(name, headers), timeout: timeout.map { .nanoseconds(Int64($0 * 1e9)) },
-                    passedOver: { relay.passedOver($0) }, claimed: { relay.claimed($0) })
-            }
-            return ActionOutcome(response: result.response, events: result.events, consumedRanges: [])
-        } catch is CancellationError {
-            throw SessionError.interrupted
-        } catch AMIClientError.timedOut {
-            throw SessionError.timedOut("no response to \(name)")
+            return try await connection.send(action)
         } catch AMIClientError.encoding(let error) {
             throw SessionError.invalidAction("\(error)")
-        } catch let error as AMIClientError {
-            throw SessionError.closed(Self.reason(error))
         } catch {
-            throw SessionError.closed("\(error)")
+            throw SessionError.closed(Self.reason(error))
         }
     }
 

@@ -136,7 +136,7 @@ final class ClientTests: XCTestCase {
             XCTAssertEqual(originate.response["Message"], "Originate successfully queued")
             var names: [String] = []
             while names.filter({ $0 == "Hangup" }).count < 2 {
-                if case .message(.packet(let packet)) = try await connection.next(timeout: .seconds(5)), let name = packet.eventName {
+                if case .packets(let run) = try await connection.next(timeout: .seconds(5)), let name = run.first?.eventName {
                     names.append(name)
                 }
             }
@@ -156,7 +156,7 @@ final class ClientTests: XCTestCase {
             XCTAssertEqual(ids.count, 200)
             var answered: Set<String> = []
             while answered.count < 200 {
-                if case .message(.packet(let packet)) = try await connection.next(timeout: .seconds(5)), let id = packet.actionID {
+                if case .packets(let run) = try await connection.next(timeout: .seconds(5)), let id = run.first?.actionID {
                     answered.insert(id)
                 }
             }
@@ -274,7 +274,7 @@ final class ClientTests: XCTestCase {
         var names: [String] = []
         do {
             while true {
-                if case .message(.packet(let packet)) = try await connection.next(timeout: .seconds(5)), let name = packet.eventName {
+                if case .packets(let run) = try await connection.next(timeout: .seconds(5)), let name = run.first?.eventName {
                     names.append(name)
                 }
             }

@@ -52,15 +52,25 @@ final class InboundHandlerTests: XCTestCase {
             if case .items(let items) = try await inbox.nextBatch(deadline: .now(), timer: loop) {
                 box.messages = items.flatMap { item -> [AMIMessage] in
                     switch item {
-                    case .message(let message): return [message]
+                    case .banner(let text): return [.banner(text)]
                     case .packets(let run): return run.map { .packet($0) }
                     case .bytes: return []
                     }
                 }
+                // The text's chunks line up with the stream: each starts where the last
+                // ended, however the reads cut the packets (the decoder owns the count).
+                var expectedOffset: Int64 = 0
+                for case .bytes(let chunk) in items {
+                    box.chunkOffsetsLineUp = box.chunkOffsetsLineUp && chunk.streamOffset == expectedOffset
+                    expectedOffset += Int64(chunk.count)
+                }
+                box.textBytes = expectedOffset
             }
             done.fulfill()
         }
         wait(for: [done], timeout: 10)
+        XCTAssertTrue(box.chunkOffsetsLineUp, "cuts \(cuts.prefix(5)): each chunk starts where the last ended")
+        XCTAssertEqual(box.textBytes, Int64(bytes.count), "cuts \(cuts.prefix(5)): every byte comes as text")
         messages = box.messages
         return messages
     }
@@ -101,16 +111,21 @@ final class InboundHandlerTests: XCTestCase {
             var putBackOnce = true
             while case .item(let item) = try await inbox.next(deadline: .now(), timer: loop) {
                 switch item {
-                case .message(let message):
-                    if putBackOnce, case .packet = message {
+                case .banner(let text):
+                    messages.append(.banner(text))
+                case .packets(let run):
+                    guard run.count == 1, let packet = run.first else {
+                        XCTFail("next splits runs")
+                        continue
+                    }
+                    if putBackOnce {
                         // Put the first packet back as a run: it must come out again first
                         // (an empty run before it is skipped, not taken for the end).
                         putBackOnce = false
-                        inbox.putBack([.packets(AMIPacketRun([])), .packets(AMIPacketRun([message.packet!]))])
+                        inbox.putBack([.packets(AMIPacketRun([])), .packets(AMIPacketRun([packet]))])
                         continue
                     }
-                    messages.append(message)
-                case .packets: XCTFail("next splits runs")
+                    messages.append(.packet(packet))
                 case .bytes: break
                 }
             }
@@ -124,4 +139,6 @@ final class InboundHandlerTests: XCTestCase {
 
 private final class MessagesBox: @unchecked Sendable {
     var messages: [AMIMessage] = []
+    var chunkOffsetsLineUp = true
+    var textBytes: Int64 = 0
 }

@@ -87,7 +87,7 @@ final class ExpectSemanticsTests: XCTestCase {
 
     func testUnhandledEofIsAConnectionError() async {
         let session = FakeSession()
-        session.inputs = [.eof("the server closed the connection")]
+        session.receiveEnd("the server closed the connection")
         let result = await runScript("connect\nexpect /x/", session: session)
         XCTAssertEqual(result.code, 69)
         XCTAssertEqual(result.diagnostic, #"test.ami:2:1: error: expect reached eof (the server closed the connection) waiting for /x/; last received: """#)
@@ -171,12 +171,8 @@ final class ExpectSemanticsTests: XCTestCase {
     func testActionTakesItsResponseOutOfTheExpectBuffer() async {
         let session = FakeSession()
         session.receiveText("Event: A\r\n\r\n")
-        // The response's bytes will arrive as text too; the action claims their range.
-        let responseText = "Response: Success\r\nActionID: 1\r\nPing: Pong\r\n\r\n"
-        let response = session.receivePacket(responseText)
-        session.inputs.removeLast()
-        session.receiveText("Event: B\r\n\r\n")
-        session.actionAnswers = [ActionOutcome(response: response, events: [], consumedRanges: [response.streamRange])]
+        // The response's bytes arrive as text too; the action takes them out.
+        session.answers = ["Response: Success\r\nActionID: {id}\r\nPing: Pong\r\n\r\nEvent: B\r\n\r\n"]
         let result = await runScript("""
             connect
             action Ping
@@ -189,6 +185,39 @@ final class ExpectSemanticsTests: XCTestCase {
         XCTAssertEqual(result.output, "Pong\n[Event: A\r\n\r\n]\n")
     }
 
+    func testAResponseCutAcrossReadsLeavesNoTrace() async {
+        // The response begins in one read (its bytes reach the buffer before it can be
+        // framed), ends in the next, between events; a list's events too.
+        let firstRead = "Event: A\r\n\r\nResponse: Success\r\nActionID: 1\r\nEventList: start\r\nMess"
+        let session = FakeSession()
+        session.receiveText(firstRead)
+        let result = await runScript("""
+            connect
+            action Status
+            print len($events) $events[0].Channel
+            expect -timeout 0 {
+                /ActionID|Mess|Complete|SIP.1\\r/ { print "leaked [$before]" }
+                /Event: C\\r\\n\\r\\n/ { print "[$before]" }
+            }
+            """, session: session)
+        XCTAssertEqual(result.output, "", result.diagnostic ?? "")
+        XCTAssertEqual(result.code, 124, "the first read alone does not answer")
+        let complete = FakeSession()
+        complete.receiveText(firstRead)
+        complete.receiveText("age: follows\r\n\r\nEvent: B\r\n\r\nEvent: Status\r\nActionID: 1\r\nChannel: SIP/1\r\n\r\nEve")
+        complete.receiveText("nt: StatusComplete\r\nActionID: 1\r\nEventList: Complete\r\n\r\nEvent: C\r\n\r\n")
+        let answered = await runScript("""
+            connect
+            action Status
+            print len($events) $events[0].Channel
+            expect -timeout 0 {
+                /ActionID|Mess|Complete|SIP.1\\r/ { print "leaked [$before]" }
+                /Event: C\\r\\n\\r\\n/ { print "[$before]" }
+            }
+            """, session: complete)
+        XCTAssertEqual(answered.output, "1 SIP/1\n[Event: A\r\n\r\nEvent: B\r\n\r\n]\n", answered.diagnostic ?? "")
+    }
+
     func testSendTurnsLineFeedsIntoCRLFUnlessRaw() async {
         let session = FakeSession()
         _ = await runScript("connect\nsend \"a\\nb\\r\\nc\"\nsend -raw \"x\\ny\"", session: session)
@@ -197,11 +226,9 @@ final class ExpectSemanticsTests: XCTestCase {
 
     func testLoginWithMD5UsesTheChallenge() async {
         let session = FakeSession()
-        let challenge = AMIPacket(headers: [AMIHeader("Response", "Success"), AMIHeader("Challenge", "39057962")])
-        let accepted = AMIPacket(headers: [AMIHeader("Response", "Success"), AMIHeader("Message", "Authentication accepted")])
-        session.actionAnswers = [
-            ActionOutcome(response: challenge, events: [], consumedRanges: []),
-            ActionOutcome(response: accepted, events: [], consumedRanges: []),
+        session.answers = [
+            "Response: Success\r\nActionID: {id}\r\nChallenge: 39057962\r\n\r\n",
+            "Response: Success\r\nActionID: {id}\r\nMessage: Authentication accepted\r\n\r\n",
         ]
         let result = await runScript("connect\nlogin admin secret5 md5 events off\nprint $response.Message", session: session)
         XCTAssertEqual(result.output, "Authentication accepted\n")
@@ -214,11 +241,9 @@ final class ExpectSemanticsTests: XCTestCase {
 
     func testRepeatedHeadersJoinAndLegacyOutputBindsLikeModern() async {
         let session = FakeSession()
-        let modern = AMIPacket(headers: [AMIHeader("Response", "Success"), AMIHeader("Output", "a"), AMIHeader("Output", "b")])
-        let legacy = AMIPacket(headers: [AMIHeader("Response", "Follows"), AMIHeader("Privilege", "Command")], body: ["a", "b"])
-        session.actionAnswers = [
-            ActionOutcome(response: modern, events: [], consumedRanges: []),
-            ActionOutcome(response: legacy, events: [], consumedRanges: []),
+        session.answers = [
+            "Response: Success\r\nActionID: {id}\r\nOutput: a\r\nOutput: b\r\n\r\n",
+            "Response: Follows\r\nPrivilege: Command\r\nActionID: {id}\r\na\nb\n--END COMMAND--\r\n\r\n",
         ]
         let result = await runScript("""
             connect

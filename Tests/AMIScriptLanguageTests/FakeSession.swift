@@ -2,16 +2,26 @@ import AMIProtocol
 import AMIScriptLanguage
 import NIOCore
 
-/// A scripted server for interpreter tests: what `receive` hands out, in order, and a
-/// record of what was sent and asked.
+/// A scripted server for interpreter tests. What it "sends" is framed as the client frames
+/// a read (the same decoder, across reads), and `receive` hands out one read at a time —
+/// its text, then the packets completed in it — so the interpreter's one input pump runs
+/// here as it does on a socket. Actions are answered from `answers`, in order.
 final class FakeSession: ScriptSession {
-    var inputs: [SessionInput] = []
+    /// Reads not yet received, oldest first.
+    private(set) var reads: [[SessionInput]] = []
     var sent: [String] = []
     var actions: [(String, [AMIHeader])] = []
-    var actionAnswers: [ActionOutcome] = []
+    /// The answer to each action sent, in order: packet text, `{id}` standing for the
+    /// action's ActionID. With none left, the action gets no answer (it times out).
+    var answers: [String] = []
     var connected = false
     var banner: String? = "Asterisk Call Manager/13.0.0"
     var receiveCalls = 0
+    private var decoder = AMIDecoder(configuration: .client)
+    /// The bytes of a packet that a read ended inside (framed when the rest comes).
+    private var unframed = ByteBuffer()
+    private var offset: Int64 = 0
+    private var nextActionID = 0
 
     var log: SessionLog?
     var isConnected: Bool { connected }
@@ -27,61 +37,74 @@ final class FakeSession: ScriptSession {
         log?.record(.sent, bytes)
     }
 
-    func receive(timeout: Double?) async throws(SessionError) -> [SessionInput] {
-        receiveCalls += 1
-        if inputs.isEmpty { return [.timeout] }
-        let input = inputs.removeFirst()
-        if case .text(let bytes, _) = input { log?.record(.received, Array(bytes.readableBytesView)) }
-        return [input]
+    func send(_ action: AMIAction) async throws(SessionError) -> String {
+        nextActionID += 1
+        let id = action.actionID ?? "\(nextActionID)"
+        actions.append((action.name, action.headers))
+        if !answers.isEmpty {
+            receiveText(answers.removeFirst().replacingOccurrences(of: "{id}", with: id))
+        }
+        return id
     }
 
-    func action(_ name: String, headers: [AMIHeader], timeout: Double?,
-                progress: (ActionProgress) -> Void) async throws(SessionError) -> ActionOutcome {
-        actions.append((name, headers))
-        guard !actionAnswers.isEmpty else { throw SessionError.timedOut("no answer") }
-        return actionAnswers.removeFirst()
+    /// One read (`[.timeout]` at once when none is left: the wait ran out).
+    func receive(timeout: Double?) async throws(SessionError) -> [SessionInput] {
+        receiveCalls += 1
+        guard !reads.isEmpty else { return [.timeout] }
+        let read = reads.removeFirst()
+        for case .text(let chunk) in read { log?.record(.received, chunk.bytes) }
+        return read
     }
 
     func close(logoff: Bool, timeout: Double) async {
         connected = false
     }
 
-    /// Queues text as the server would send it, with stream offsets.
-    private var offset: Int64 = 0
     var streamOffset: Int64 { offset }
-    func receiveText(_ text: String) {
+
+    /// Queues one read of `text`: the text, then the packets it completes (framed by the
+    /// client's decoder; a decoding error ends the connection after the text, as it does
+    /// on a socket). Returns those packets.
+    @discardableResult
+    func receiveText(_ text: String) -> [AMIPacket] {
         let bytes = Array(text.utf8)
-        inputs.append(.text(ByteBuffer(bytes: bytes), offset: offset))
+        var read: [SessionInput] = [.text(AMIReceivedChunk(bytes, streamOffset: offset))]
         offset += Int64(bytes.count)
+        unframed.writeBytes(bytes)
+        let framing = unframed
+        var run = AMIRunBuilder(bytes: framing, readsLegacyCommandBodies: true)
+        var ending: SessionInput?
+        do {
+            while let frame = try decoder.nextFrame(buffer: &unframed) {
+                if case .packet(let index, let length, let streamStart) = frame {
+                    run.append(index: index, length: length, streamStart: streamStart)
+                }
+            }
+        } catch {
+            ending = .eof("\(error)")
+        }
+        unframed.discardReadBytes()
+        let packets = run.take()
+        if let packets { read.append(.packets(packets)) }
+        if let ending { read.append(ending) }
+        reads.append(read)
+        return packets.map(Array.init) ?? []
     }
 
-    /// Queues a packet's text and the packet itself (as the client delivers both).
+    /// Queues the end of the connection.
+    func receiveEnd(_ reason: String) {
+        reads.append([.eof(reason)])
+    }
+
+    /// Queues a packet's text as one read; returns the packet.
     @discardableResult
     func receivePacket(_ text: String) -> AMIPacket {
-        var decoder = AMIDecoder(configuration: .server)
-        var buffer = ByteBuffer(string: text)
-        var packet = (try? decoder.decode(buffer: &buffer))??.packet ?? AMIPacket(headers: [])
-        packet.streamRange = offset..<(offset + Int64(text.utf8.count))
-        receiveText(text)
-        inputs.append(.packets(AMIPacketRun([packet])))
-        return packet
+        receiveText(text).last ?? AMIPacket(headers: [])
     }
-}
 
-extension FakeSession {
-    /// Queues packets as one read brings them: their text in one chunk, then one run of
-    /// all of them, framed the way the client's handler frames a read.
+    /// Queues packets as one read brings them.
     func receiveRun(_ texts: [String]) {
-        let text = texts.joined()
-        var decoder = AMIDecoder(configuration: .server)
-        var buffer = ByteBuffer(string: text)
-        var builder = AMIRunBuilder(bytes: buffer, readsLegacyCommandBodies: false)
-        let base = streamOffset
-        while case .packet(let index, let length, let streamStart)? = try? decoder.nextFrame(buffer: &buffer) {
-            builder.append(index: index, length: length, streamStart: base + streamStart)
-        }
-        receiveText(text)
-        if let run = builder.take() { inputs.append(.packets(run)) }
+        receiveText(texts.joined())
     }
 }
 

@@ -27,7 +27,7 @@ enum PingLoop {
                 try await connection.login(username: "admin", secret: "secret5", events: false, timeout: .seconds(10))
                 let start = now()
                 for _ in 0..<count {
-                    _ = try await connection.perform(AMIAction("Ping"), timeout: .seconds(10)) { _ in }
+                    _ = try await connection.perform(AMIAction("Ping"), timeout: .seconds(10))
                 }
                 let seconds = now() - start
                 print("\(count) pings in \(seconds) s = \(Int(Double(count) / seconds)) actions/s")

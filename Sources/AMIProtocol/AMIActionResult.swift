@@ -1,5 +1,3 @@
-import AMIProtocol
-
 /// The answer to one action: its response and, for an event list, the list's events
 /// (the closing `...Complete` event is kept separately, as `listEnd`).
 public struct AMIActionResult: Sendable, Hashable {
