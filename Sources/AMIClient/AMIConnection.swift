@@ -245,8 +245,10 @@ public final class AMIConnection: Sendable {
     }
 
     /// Sends an action and reads until its answer (`AMIPendingAction`: its response and,
-    /// for an event list, the list) has arrived. Everything else received meanwhile stays
-    /// in the stream, in order, for the next `next`.
+    /// for an event list, the list) has arrived. The other packets received meanwhile stay
+    /// in the stream, in order, for the next `next`; the raw text read meanwhile does not
+    /// (`perform` is for readers of packets: a reader of the text, like the interpreter,
+    /// reads `nextBatch` itself and claims the answer with `AMIPendingAction`).
     public func perform(_ action: AMIAction, timeout: TimeAmount?) async throws -> AMIActionResult {
         var pending = AMIPendingAction(actionID: try await send(action), name: action.name)
         let deadline = timeout.map { NIODeadline.now() + $0 }
@@ -255,7 +257,7 @@ public final class AMIConnection: Sendable {
         while true {
             let item = try await next(deadline: deadline, timeout: timeout, wholeRuns: true, waitingFor: "the response to \(action.name)")
             guard case .packets(let run) = item else {
-                kept.append(item)
+                if case .banner = item { kept.append(item) }
                 continue
             }
             for others in pending.claim(from: run) { kept.append(.packets(others)) }

@@ -16,6 +16,8 @@ struct EventQueue {
 
     var isEmpty: Bool { first == runs.count }
 
+    private static let spent = AMIPacketRun([])
+
     mutating func append(_ run: AMIPacketRun) {
         guard !run.isEmpty else { return }
         runs.append(run)
@@ -27,6 +29,8 @@ struct EventQueue {
             let run = runs[first]
             let keep = run.firstIndex(startingAtOrAfter: offset)
             if keep == run.endIndex {
+                // Free the read the run holds now, not when the slot is cleared away.
+                runs[first] = Self.spent
                 first += 1
                 continue
             }

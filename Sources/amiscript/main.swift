@@ -36,7 +36,9 @@ struct AMIScriptCommand: ParsableCommand {
         version: "amiscript \(AMIScriptVersion.string)"
     )
 
-    @Option(name: .customShort("e"), help: "Run CODE instead of a file.")
+    // `.unconditional`: the next word is the value whatever it looks like (`-e '-1'`,
+    // `--timeout -1`).
+    @Option(name: .customShort("e"), parsing: .unconditional, help: "Run CODE instead of a file.")
     var code: String?
 
     @Flag(help: "Parse only: exit 0, or 65 with every error listed.")
@@ -45,7 +47,7 @@ struct AMIScriptCommand: ParsableCommand {
     @Flag(help: "Write the wire traffic to stderr (>> sent, << received, secrets masked).")
     var trace = false
 
-    @Option(help: "The default expect timeout in seconds.")
+    @Option(parsing: .unconditional, help: "The default expect timeout in seconds.")
     var timeout: Double = 10
 
     @Flag(help: "Run against the built-in AMI simulator on a free loopback port.")
@@ -54,45 +56,47 @@ struct AMIScriptCommand: ParsableCommand {
     @Flag(help: "In the REPL, print action responses, list entries and events as JSON lines (one object a packet).")
     var json = false
 
-    @Argument(help: "The script (or '-') and its arguments.")
+    /// Options end at the script (the first word that is not one of amiscript's options):
+    /// everything from there on belongs to the script, even words that look like options
+    /// (`amiscript tool.ami --verbose`).
+    @Argument(parsing: .captureForPassthrough, help: "The script (or '-') and its arguments.")
     var scriptAndArguments: [String] = []
 
-    /// The options whose value is the next word (`--timeout 5`, not `--timeout=5`).
-    static let optionsWithValue: Set<String> = ["-e", "--timeout", "--generate-completion-script"]
+    /// The passthrough capture starts at any word it does not know as an option, the
+    /// parser's own `--help`, `--version` and `--generate-completion-script` included: those
+    /// are answered here, and any other option is a mistake unless `--` came first (a
+    /// script whose name begins with a dash: `amiscript -- -odd.ami`).
+    func validate() throws {
+        guard code == nil, let first = scriptAndArguments.first, first.hasPrefix("-"), first != "-", first != "--" else { return }
+        switch first {
+        case "-h", "--help":
+            throw CleanExit.helpRequest(self)
+        case "--version":
+            throw CleanExit.message(Self.configuration.version)
+        case "--generate-completion-script":
+            let name = scriptAndArguments.dropFirst().first
+            guard let shell = name.flatMap(CompletionShell.init(rawValue:)) else {
+                throw ValidationError("--generate-completion-script wants one of: \(CompletionShell.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            throw CleanExit.message(Self.completionScript(for: shell))
+        default:
+            if first.hasPrefix("--generate-completion-script=") {
+                guard let shell = CompletionShell(rawValue: String(first.dropFirst("--generate-completion-script=".count))) else {
+                    throw ValidationError("--generate-completion-script wants one of: \(CompletionShell.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                throw CleanExit.message(Self.completionScript(for: shell))
+            }
+            throw ValidationError("Unknown option '\(first)'")
+        }
+    }
 
-    /// Options end at the script (or after `-e CODE`): everything after belongs to the
-    /// script, even words that look like options (`amiscript tool.ami --verbose`).
     static func main() {
         // One event loop thread runs the sockets and the script's tasks alike: an action's
         // round trip then costs no thread wake-ups (docs/performance.md has the measure).
         NIOSingletons.groupLoopCountSuggestion = 1
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        let all = Array(CommandLine.arguments.dropFirst())
-        var index = 0
-        var options: [String] = []
-        while index < all.count {
-            let argument = all[index]
-            if argument == "--" || argument == "-" || !argument.hasPrefix("-") { break }
-            index += 1
-            if Self.optionsWithValue.contains(argument), index < all.count {
-                // `--timeout -1` (wait forever): joined as `--timeout=-1`, or the parser
-                // would take the value for an option.
-                options.append(argument.hasPrefix("--") ? "\(argument)=\(all[index])" : argument)
-                if !argument.hasPrefix("--") { options.append(all[index]) }
-                index += 1
-            } else {
-                options.append(argument)
-            }
-            if argument == "-e" { break }
-        }
-        var rest = Array(all[min(index, all.count)...])
-        if rest.first == "--" { rest.removeFirst() }
         do {
-            var command = try parseAsRoot(options)
-            if var script = command as? AMIScriptCommand {
-                script.scriptAndArguments = rest
-                command = script
-            }
+            var command = try parseAsRoot()
             try command.run()
         } catch {
             exit(withError: error)

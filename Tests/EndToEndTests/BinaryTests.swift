@@ -113,9 +113,23 @@ final class BinaryTests: XCTestCase {
         XCTAssertEqual(forever.status, 0)
         let joined = try BuiltBinary.run("amiscript", ["--timeout=2.5", "-e", "print $timeout"])
         XCTAssertEqual(joined.stdout, "2.5\n", joined.stderr)
+        let code = try BuiltBinary.run("amiscript", ["-e", "-1"])
+        XCTAssertEqual(code.stderr, "-e:1:1: error: expected a statement, found '-'\n-1\n^\n1 error\n", "-e takes the next word as CODE")
         // After the script, words belong to it even when they look like options.
-        let scripts = try BuiltBinary.run("amiscript", ["-e", "print $argv", "--timeout", "3"])
-        XCTAssertEqual(scripts.stdout, "[\"--timeout\", \"3\"]\n")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("argv-\(getpid()).ami").path
+        try "print $argv $timeout\n".write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let scripts = try BuiltBinary.run("amiscript", [file, "--timeout", "3", "--", "-x"])
+        XCTAssertEqual(scripts.stdout, "[\"--timeout\", \"3\", \"--\", \"-x\"] 10\n")
+        // After -e CODE, amiscript's options are read up to the first other word; `--`
+        // ends them.
+        let inline = try BuiltBinary.run("amiscript", ["-e", "print $argv $timeout", "--timeout", "3", "a", "--timeout", "4"])
+        XCTAssertEqual(inline.stdout, "[\"a\", \"--timeout\", \"4\"] 3\n")
+        let ended = try BuiltBinary.run("amiscript", ["-e", "print $argv", "--", "--timeout", "3"])
+        XCTAssertEqual(ended.stdout, "[\"--timeout\", \"3\"]\n")
+        let unknown = try BuiltBinary.run("amiscript", ["--bogus", file])
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.stderr.hasPrefix("Error: Unknown option '--bogus'\n"), unknown.stderr)
     }
 
     func testCompletionScriptsForEachShellAndOneVersion() throws {
