@@ -10,13 +10,32 @@ public indirect enum Expression: Sendable {
     case field(Expression, String, SourceLocation)
     case index(Expression, Expression, SourceLocation)
     case call(String, [Expression], SourceLocation)
+    /// `{Key: value, "Other-Key": value}`: keys in order, as written.
+    case map([MapEntry], SourceLocation)
 
     public var location: SourceLocation {
         switch self {
         case .literal(_, let l), .string(_, let l), .regex(_, let l), .variable(_, let l), .list(_, let l),
              .unary(_, _, let l), .binary(_, _, _, let l), .field(_, _, let l), .index(_, _, let l),
-             .call(_, _, let l):
+             .call(_, _, let l), .map(_, let l):
             return l
+        }
+    }
+}
+
+public struct MapEntry: Sendable {
+    public var key: String
+    public var value: Expression
+}
+
+/// One step into a variable's value on the left of `set` or `unset`: `.Field` or `[KEY]`.
+public enum PathStep: Sendable {
+    case field(String, SourceLocation)
+    case index(Expression, SourceLocation)
+
+    public var location: SourceLocation {
+        switch self {
+        case .field(_, let l), .index(_, let l): return l
         }
     }
 }
@@ -44,7 +63,10 @@ public struct ActionHeader: Sendable {
 }
 
 public indirect enum Statement: Sendable {
-    case set(name: String, value: Expression, SourceLocation)
+    /// `set NAME VALUE`, or into the value: `set NAME[KEY] VALUE`, `set NAME.Field VALUE`.
+    case set(name: String, path: [PathStep], value: Expression, SourceLocation)
+    /// `unset NAME`, `unset NAME[KEY]`.
+    case unset(name: String, path: [PathStep], SourceLocation)
     case print([Expression], SourceLocation)
     case sendUser(Expression, SourceLocation)
     case sendError(Expression, SourceLocation)
@@ -61,7 +83,8 @@ public indirect enum Statement: Sendable {
     case close(SourceLocation)
     case ifChain([(condition: Expression, body: [Statement])], orElse: [Statement]?, SourceLocation)
     case whileLoop(Expression, [Statement], SourceLocation)
-    case forLoop(name: String, sequence: Expression, body: [Statement], SourceLocation)
+    /// `for v in ...`, or `for k, v in ...` (`key`: a map's key, a list's index).
+    case forLoop(key: String?, name: String, sequence: Expression, body: [Statement], SourceLocation)
     case breakLoop(SourceLocation)
     case continueLoop(SourceLocation)
     case proc(name: String, parameters: [String], body: [Statement], SourceLocation)
@@ -74,11 +97,11 @@ public indirect enum Statement: Sendable {
 
     public var location: SourceLocation {
         switch self {
-        case .set(_, _, let l), .print(_, let l), .sendUser(_, let l), .sendError(_, let l),
+        case .set(_, _, _, let l), .unset(_, _, let l), .print(_, let l), .sendUser(_, let l), .sendError(_, let l),
              .connect(_, _, _, _, let l), .send(_, _, let l), .expect(_, _, let l), .expectBefore(_, let l),
              .expectAfter(_, let l), .expContinue(_, let l), .login(_, _, _, _, _, let l), .action(_, _, _, let l),
              .command(_, _, let l), .close(let l), .ifChain(_, _, let l), .whileLoop(_, _, let l),
-             .forLoop(_, _, _, let l), .breakLoop(let l), .continueLoop(let l), .proc(_, _, _, let l),
+             .forLoop(_, _, _, _, let l), .breakLoop(let l), .continueLoop(let l), .proc(_, _, _, let l),
              .returnValue(_, let l), .sleep(_, let l), .exit(_, let l), .logUser(_, let l), .logFile(_, let l),
              .expression(_, let l):
             return l

@@ -99,6 +99,12 @@ public final class Interpreter {
         if name == "match_max", let size = value.number, size > 0 { buffer.maxBytes = Int(size) }
     }
 
+    /// Removes a variable (from the proc's scope when it is there); false when none.
+    func unassign(_ name: String) -> Bool {
+        if !locals.isEmpty, locals[locals.count - 1].removeValue(forKey: name) != nil { return true }
+        return globals.removeValue(forKey: name) != nil
+    }
+
     public var variableNames: [String] {
         Array(Set(globals.keys).union(locals.last?.keys ?? [:].keys)).sorted()
     }
@@ -111,8 +117,18 @@ public final class Interpreter {
 
     func execute(_ statement: Statement) async throws {
         switch statement {
-        case let .set(name, value, _):
-            assign(name, try await evaluate(value))
+        case let .set(name, path, value, location):
+            if path.isEmpty {
+                assign(name, try await evaluate(value))
+            } else {
+                try await assign(name, path: path, try await evaluate(value), at: location)
+            }
+        case let .unset(name, path, location):
+            if path.isEmpty {
+                guard unassign(name) else { throw ScriptError(location, "unset: no variable named $\(name)") }
+            } else {
+                try await assign(name, path: path, nil, at: location)
+            }
         case let .print(values, _):
             var parts: [String] = []
             for value in values { parts.append(try await evaluate(value).description) }
@@ -152,15 +168,17 @@ public final class Interpreter {
             while try await evaluate(condition).isTrue {
                 if try await !runLoopBody(body, at: location) { break }
             }
-        case let .forLoop(name, sequence, body, location):
-            let items: [Value]
+        case let .forLoop(key, name, sequence, body, location):
+            // (key or index, item): one name gets a map's keys, a list's items.
+            let pairs: [(Value, Value)]
             switch try await evaluate(sequence) {
-            case .list(let list): items = list
-            case .map(let map): items = map.keys.map(Value.string)
-            case .string(let text): items = text.map { .string(String($0)) }
+            case .list(let list): pairs = list.enumerated().map { (.number(Double($0.offset)), $0.element) }
+            case .map(let map): pairs = map.entries.map { (.string($0.key), key == nil ? .string($0.key) : $0.value) }
+            case .string(let text): pairs = text.enumerated().map { (.number(Double($0.offset)), .string(String($0.element))) }
             case let other: throw ScriptError(location, "'for' walks a list, a range or a map, not a \(other.typeName)")
             }
-            for item in items {
+            for (first, item) in pairs {
+                if let key { assign(key, first) }
                 assign(name, item)
                 if try await !runLoopBody(body, at: location) { break }
             }
@@ -234,6 +252,11 @@ public final class Interpreter {
             var values: [Value] = []
             for item in items { values.append(try await evaluate(item)) }
             return .list(values)
+        case .map(let entries, _):
+            var map = OrderedMap()
+            map.reserveCapacity(entries.count)
+            for entry in entries { map[entry.key] = try await evaluate(entry.value) }
+            return .map(map)
         case let .unary(op, operand, location):
             let value = try await evaluate(operand)
             if op == "!" { return .bool(!value.isTrue) }
@@ -246,6 +269,7 @@ public final class Interpreter {
         case let .index(base, index, location):
             return try element(of: try await evaluate(base), try await evaluate(index), at: location)
         case let .call(name, arguments, location):
+            if procs[name] == nil, let result = try await specialCall(name, arguments, at: location) { return result }
             var values: [Value] = []
             for argument in arguments { values.append(try await evaluate(argument)) }
             return try await call(name, values, at: location)

@@ -93,7 +93,7 @@ struct Lexer {
             position += 2
             return token(.symbol(String(character) + String(next)))
         }
-        if "{}()[],=<>.+-*/%!".contains(character) {
+        if "{}()[],=<>.+-*/%!:".contains(character) {
             position += 1
             if character == "(" || character == "[" { nesting += 1 }
             if (character == ")" || character == "]"), nesting > 0 { nesting -= 1 }

@@ -1,3 +1,5 @@
+import AMIProtocol
+
 /// Builds the syntax tree. On an error it records a diagnostic, skips the rest of the
 /// statement (and any block it opened) and goes on, so one run reports every error it
 /// can find (panic-mode recovery).
@@ -224,10 +226,21 @@ public struct Parser {
                 throw Diagnostic(location(name), "'set' wants a variable name, found \(describe(name))")
             }
             try advance()
+            let path = try pathSteps()
             if try isAtStatementEnd() {
                 throw Diagnostic(location(try peek()), "'set \(variable)' wants a value")
             }
-            return .set(name: variable, value: try expression(), at)
+            return .set(name: variable, path: path, value: try expression(), at)
+        case "unset":
+            let name = try peek()
+            guard case .identifier(let variable) = name.kind else {
+                if case .variable(let written) = name.kind {
+                    throw Diagnostic(location(name), "write 'unset \(written)', without the '$'")
+                }
+                throw Diagnostic(location(name), "'unset' wants a variable name, found \(describe(name))")
+            }
+            try advance()
+            return .unset(name: variable, path: try pathSteps(), at)
         case "print":
             var values: [Expression] = []
             while !(try isAtStatementEnd()) { values.append(try expression()) }
@@ -295,7 +308,7 @@ public struct Parser {
         case "close":
             return .close(at)
         case "if":
-            var branches = [(condition: try expression(), body: try block("the if block"))]
+            var branches = [(condition: try condition("if"), body: try block("the if block"))]
             var orElse: [Statement]?
             while true {
                 let saved = savePoint()
@@ -303,7 +316,7 @@ public struct Parser {
                 let next = try peek()
                 if next.identifier == "elif" {
                     try advance()
-                    branches.append((try expression(), try block("the elif block")))
+                    branches.append((try condition("elif"), try block("the elif block")))
                 } else if next.identifier == "else" {
                     try advance()
                     orElse = try block("the else block")
@@ -315,22 +328,32 @@ public struct Parser {
             }
             return .ifChain(branches, orElse: orElse, at)
         case "while":
-            let condition = try expression()
+            let condition = try condition("while")
             loopDepth += 1
             defer { loopDepth -= 1 }
             return .whileLoop(condition, try block("the while block"), at)
         case "for":
-            let name = try advance()
-            guard case .identifier(let variable) = name.kind else {
+            var name = try advance()
+            guard case .identifier(var variable) = name.kind else {
                 throw Diagnostic(location(name), "'for' wants a variable name, found \(describe(name))")
             }
+            var key: String?
+            if try peek().symbol == "," {
+                try advance()
+                name = try advance()
+                guard case .identifier(let second) = name.kind, second != "in" else {
+                    throw Diagnostic(location(name), "'for \(variable),' wants a second variable name, found \(describe(name))")
+                }
+                key = variable
+                variable = second
+            }
             guard try advance().identifier == "in" else {
-                throw Diagnostic(location(name), "expected 'in' after 'for \(variable)'")
+                throw Diagnostic(location(name), "expected 'in' after 'for \(key.map { "\($0), " } ?? "")\(variable)'")
             }
             let sequence = try expression()
             loopDepth += 1
             defer { loopDepth -= 1 }
-            return .forLoop(name: variable, sequence: sequence, body: try block("the for block"), at)
+            return .forLoop(key: key, name: variable, sequence: sequence, body: try block("the for block"), at)
         case "break", "continue":
             guard loopDepth > 0 else { throw Diagnostic(at, "'\(keyword)' outside a loop") }
             return keyword == "break" ? .breakLoop(at) : .continueLoop(at)
@@ -363,6 +386,49 @@ public struct Parser {
             var message = "unknown statement '\(keyword)'"
             if let hint = Suggestions.didYouMean(keyword, in: Self.statementNames) { message += ": \(hint)" }
             throw Diagnostic(at, message)
+        }
+    }
+
+    /// The condition of `if`, `elif`, `while`: a '{' right away is the block, not a map.
+    private mutating func condition(_ keyword: String) throws(Diagnostic) -> Expression {
+        let next = try peek()
+        if next.symbol == "{" { throw Diagnostic(location(next), "'\(keyword)' wants a condition before its '{'") }
+        return try expression()
+    }
+
+    /// `.Field` and `[KEY]` steps written right after a variable name (no blank before
+    /// them: `set x [1]` sets x to a list).
+    private mutating func pathSteps() throws(Diagnostic) -> [PathStep] {
+        var steps: [PathStep] = []
+        while true {
+            let token = try peek()
+            guard !token.spaceBefore else { return steps }
+            if token.symbol == "." {
+                try advance()
+                let field = try advance()
+                switch field.kind {
+                case .identifier(let name), .word(let name), .number(_, let name):
+                    steps.append(.field(name, location(token)))
+                default:
+                    throw Diagnostic(location(field), "a '.' must be followed by a field name")
+                }
+            } else if token.symbol == "[" {
+                try advance()
+                // `set counts[Hangup] 1`: a bare name alone is the key's text, as after '.'.
+                let saved = savePoint()
+                let word = try advance()
+                if case .identifier(let name) = word.kind, !["true", "false", "nil"].contains(name), try peek().symbol == "]" {
+                    try advance()
+                    steps.append(.index(.literal(.string(name), location(word)), location(token)))
+                    continue
+                }
+                restore(saved)
+                let key = try expression()
+                _ = try expectSymbol("]", "to close the index")
+                steps.append(.index(key, location(token)))
+            } else {
+                return steps
+            }
         }
     }
 
@@ -619,7 +685,7 @@ public struct Parser {
     public static let statementNames = [
         "set", "print", "send_user", "send_error", "connect", "send", "expect", "expect_before", "expect_after",
         "exp_continue", "login", "action", "command", "close", "if", "elif", "else", "while", "for", "break",
-        "continue", "proc", "return", "sleep", "exit", "log_user", "log_file",
+        "continue", "proc", "return", "sleep", "exit", "log_user", "log_file", "unset",
     ]
 
     private mutating func procStatement(_ at: SourceLocation) throws(Diagnostic) -> Statement {
@@ -727,7 +793,8 @@ public struct Parser {
     }
 
     private mutating func primary() throws(Diagnostic) -> Expression {
-        let token = try advance()
+        // Where a value starts, a '/' cannot divide: it opens a regex (`match($s, /x/)`).
+        let token = try advance(regex: true)
         let at = location(token)
         switch token.kind {
         case .number(let number, _): return .literal(.number(number), at)
@@ -735,7 +802,9 @@ public struct Parser {
         case .string(let literal): return .string(literal, at)
         case .variable(let name): return .variable(VariablePath(name: name, accesses: []), at)
         case .bracedVariable(let path): return .variable(path, at)
-        case .regex(let literal): return .regex(literal, at)
+        case .regex(let literal):
+            try validate(literal, at: at)
+            return .regex(literal, at)
         case .identifier("true"): return .literal(.bool(true), at)
         case .identifier("false"): return .literal(.bool(false), at)
         case .identifier("nil"): return .literal(.none, at)
@@ -750,10 +819,46 @@ public struct Parser {
             let items = try expressions(until: "]")
             try closing("]", opened: at, what: "the list's '['")
             return .list(items, at)
+        case .symbol("{"):
+            return try mapLiteral(at)
         default:
             if case .end = token.kind { ranOutOfInput = true }  // an operator wants its operand
             throw Diagnostic(at, "expected a value, found \(describe(token))")
         }
+    }
+
+    /// `{}` or `{Key: value, "Other-Key": value}` after its `{`; line breaks may come
+    /// between entries.
+    private mutating func mapLiteral(_ at: SourceLocation) throws(Diagnostic) -> Expression {
+        var entries: [MapEntry] = []
+        try skipNewlines()
+        while try peek().symbol != "}" {
+            let keyToken = try advance()
+            let key: String
+            switch keyToken.kind {
+            case .identifier(let name), .word(let name), .number(_, let name):
+                key = name
+            case .string(let literal) where literal.isPlainText:
+                key = literal.plainText
+            case .end:
+                ranOutOfInput = true
+                throw Diagnostic(at, "the map's '{' is never closed")
+            default:
+                throw Diagnostic(location(keyToken), "a map key is a name or a quoted string without $, found \(describe(keyToken))")
+            }
+            if entries.contains(where: { AMIHeader.namesEqual($0.key, key) }) {
+                throw Diagnostic(location(keyToken), "key '\(key)' appears twice in the map (keys ignore case)")
+            }
+            _ = try expectSymbol(":", "after the map key '\(key)'")
+            try skipNewlines()
+            entries.append(MapEntry(key: key, value: try expression()))
+            try skipNewlines()
+            guard try peek().symbol == "," else { break }
+            try advance()
+            try skipNewlines()
+        }
+        try closing("}", opened: at, what: "the map's '{'")
+        return .map(entries, at)
     }
 
     /// `a, b, c` up to (not including) the closing symbol; empty when it comes at once.

@@ -39,6 +39,15 @@ public struct StringLiteral: Sendable, Hashable {
         case variable(VariablePath)
     }
     public var parts: [Part]
+
+    /// True when the string has no `$` insertion (a map key must be known when parsing).
+    public var isPlainText: Bool {
+        parts.allSatisfy { if case .text = $0 { return true } else { return false } }
+    }
+
+    public var plainText: String {
+        parts.map { if case .text(let text) = $0 { return text } else { return "" } }.joined()
+    }
 }
 
 /// `/.../flags`: pattern text with `${name}` insertions.

@@ -40,7 +40,7 @@ final class LexerParserTests: XCTestCase {
     func testSlashIsDivisionWhereARegexCannotStart() {
         let (script, diagnostics) = Parser.parse(SourceFile(name: "t", text: "set x 10 / 2 / 5\n"))
         XCTAssertEqual(diagnostics, [])
-        guard case .set(_, .binary("/", .binary("/", _, _, _), _, _), _)? = script.statements.first else {
+        guard case .set(_, _, .binary("/", .binary("/", _, _, _), _, _), _)? = script.statements.first else {
             return XCTFail("\(script.statements)")
         }
     }
