@@ -292,7 +292,7 @@ public final class AMIConnection: Sendable {
             guard let given = challenge.response["Challenge"] else { throw AMIClientError.noChallenge }
             nonce = given
         }
-        let headers = AMILogin.headers(username: username, secret: secret, challenge: nonce, events: events)
+        let headers = AMILogin.headers(username: username, secret: secret, challenge: nonce, events: events.map { $0 ? "on" : "off" })
         let result = try await perform(AMIAction("Login", headers), timeout: timeout)
         if result.isError {
             throw AMIClientError.loginFailed(message: result.response["Message"] ?? "no message")

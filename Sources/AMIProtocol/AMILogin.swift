@@ -8,8 +8,9 @@ public enum AMILogin {
     public static let challengeRequest = AMIAction("Challenge", [AMIHeader("AuthType", "MD5")])
 
     /// The headers of `Action: Login`: `Secret` for a plain login; with a `challenge`,
-    /// `AuthType: MD5` and `Key` instead (the secret never crosses the wire).
-    public static func headers(username: String, secret: String, challenge: String? = nil, events: Bool? = nil) -> [AMIHeader] {
+    /// `AuthType: MD5` and `Key` instead (the secret never crosses the wire). `events`:
+    /// the `Events:` header — `on`, `off` or a mask of event classes (`call,user`).
+    public static func headers(username: String, secret: String, challenge: String? = nil, events: String? = nil) -> [AMIHeader] {
         var headers = [AMIHeader("Username", username)]
         if let challenge {
             headers.insert(AMIHeader("AuthType", "MD5"), at: 0)
@@ -17,7 +18,7 @@ public enum AMILogin {
         } else {
             headers.append(AMIHeader("Secret", secret))
         }
-        if let events { headers.append(AMIHeader("Events", events ? "on" : "off")) }
+        if let events { headers.append(AMIHeader("Events", events)) }
         return headers
     }
 

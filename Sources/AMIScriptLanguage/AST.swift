@@ -46,7 +46,7 @@ public struct ExpectBranch: Sendable {
         case regex(RegexLiteral)
         /// Exact text anywhere (a string expression).
         case text(Expression)
-        case event(name: String, condition: Expression?)
+        case event(EventMatcher, condition: Expression?)
         case timeout
         case eof
         /// Timeout or eof.
@@ -55,6 +55,29 @@ public struct ExpectBranch: Sendable {
     public var pattern: Pattern
     public var body: [Statement]?
     public var location: SourceLocation
+}
+
+/// Which events `expect event`, `on event` and `off event` mean: by name (any case), any
+/// event (`*`), or names matching a regex (`/^Queue/`).
+public enum EventMatcher: Sendable, Hashable {
+    case name(String)
+    case any
+    case regex(RegexLiteral)
+
+    public var display: String {
+        switch self {
+        case .name(let name): return name
+        case .any: return "*"
+        case .regex(let literal): return literal.display
+        }
+    }
+}
+
+/// `where EXPR` of an event branch or handler, and its source text (two handlers with the
+/// same name and condition text are the same handler).
+public struct EventCondition: Sendable {
+    public var expression: Expression
+    public var text: String
 }
 
 public struct ActionHeader: Sendable {
@@ -77,7 +100,7 @@ public indirect enum Statement: Sendable {
     case expectAfter([ExpectBranch], SourceLocation)
     /// `exp_continue`, or `exp_continue -continue_timer` (keeps the expect's deadline).
     case expContinue(continueTimer: Bool, SourceLocation)
-    case login(user: Expression?, secret: Expression?, md5: Bool, events: Bool?, orElse: [Statement]?, SourceLocation)
+    case login(user: Expression?, secret: Expression?, md5: Bool, events: String?, orElse: [Statement]?, SourceLocation)
     case action(name: Expression, headers: [ActionHeader], orElse: [Statement]?, SourceLocation)
     case command(Expression, orElse: [Statement]?, SourceLocation)
     case close(SourceLocation)
@@ -94,6 +117,12 @@ public indirect enum Statement: Sendable {
     case logUser(Bool, SourceLocation)
     case logFile(Expression?, SourceLocation)
     case expression(Expression, SourceLocation)
+    /// `on event NAME [where EXPR] { ... }`: a handler for events that arrive while waiting.
+    case onEvent(EventMatcher, condition: EventCondition?, body: [Statement], SourceLocation)
+    /// `off event [NAME]`: removes the handlers for NAME (all without a name).
+    case offEvent(EventMatcher?, SourceLocation)
+    /// `interact`: the REPL on the script's state until Ctrl-D or `return`.
+    case interact(SourceLocation)
 
     public var location: SourceLocation {
         switch self {
@@ -103,7 +132,7 @@ public indirect enum Statement: Sendable {
              .command(_, _, let l), .close(let l), .ifChain(_, _, let l), .whileLoop(_, _, let l),
              .forLoop(_, _, _, _, let l), .breakLoop(let l), .continueLoop(let l), .proc(_, _, _, let l),
              .returnValue(_, let l), .sleep(_, let l), .exit(_, let l), .logUser(_, let l), .logFile(_, let l),
-             .expression(_, let l):
+             .expression(_, let l), .onEvent(_, _, _, let l), .offEvent(_, let l), .interact(let l):
             return l
         }
     }

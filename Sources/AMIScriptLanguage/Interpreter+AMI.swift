@@ -63,7 +63,7 @@ extension Interpreter {
         }
     }
 
-    func login(user: Expression?, secret: Expression?, md5: Bool, events: Bool?, orElse: [Statement]?,
+    func login(user: Expression?, secret: Expression?, md5: Bool, events: String?, orElse: [Statement]?,
                at location: SourceLocation) async throws {
         guard let username = try await evaluateOptional(user)?.description ?? configuration.environment["AMI_USERNAME"] else {
             throw ScriptError(location, "login needs a user name (login USER SECRET, or AMI_USERNAME)")
@@ -171,18 +171,9 @@ extension Interpreter {
             } catch {
                 throw failed(error)
             }
-            var others: [SessionInput] = []
-            others.reserveCapacity(inputs.count + 1)
-            for input in inputs {
-                guard case .packets(let run) = input, pending.result == nil else {
-                    others.append(input)
-                    continue
-                }
-                for piece in pending.claim(from: run, taken: { buffer.leaveOut($0.streamRange) }) {
-                    others.append(.packets(piece))
-                }
+            let ending = try await take(inputs) { run in
+                pending.result != nil ? [run] : pending.claim(from: run, taken: { self.buffer.leaveOut($0.streamRange) })
             }
-            let ending = take(others)
             if let result = pending.result { return result }
             switch ending {
             case .eof(let reason)?:
@@ -196,13 +187,35 @@ extension Interpreter {
         }
     }
 
-    /// Received text and packets into the expect buffer (bounded by match_max) and the
-    /// packets an `expect event` can still match; returns the end (timeout or eof) if the
-    /// inputs carry one.
+    /// The one road for received input: a batch from the session into the interpreter.
+    ///
+    /// First the packets that leave the stream: the waiting action's (`claim`), then those
+    /// an `on event` handler takes; their bytes are left out of the expect buffer before
+    /// the batch's text goes in. Then the text joins the expect buffer (bounded by
+    /// match_max) and the other packets the queue `expect event` looks at. Then the
+    /// handlers run, in arrival order. Returns the end (timeout or eof) if the batch has one.
     @discardableResult
-    func take(_ inputs: [SessionInput]) -> SessionInput? {
+    func take(_ inputs: [SessionInput], claim: ((AMIPacketRun) -> [AMIPacketRun])? = nil) async throws -> SessionInput? {
+        var batch = inputs
+        if claim != nil || !eventHandlers.isEmpty {
+            batch = []
+            batch.reserveCapacity(inputs.count + 2)
+            for input in inputs {
+                guard case .packets(let run) = input else {
+                    batch.append(input)
+                    continue
+                }
+                for piece in claim?(run) ?? [run] {
+                    if eventHandlers.isEmpty {
+                        batch.append(.packets(piece))
+                    } else {
+                        for kept in try await claimForHandlers(piece) { batch.append(.packets(kept)) }
+                    }
+                }
+            }
+        }
         var ending: SessionInput?
-        for input in inputs {
+        for input in batch {
             switch input {
             case .text(let chunk):
                 buffer.ingest(chunk)
@@ -219,7 +232,29 @@ extension Interpreter {
             }
         }
         dropConsumedEvents()
+        try await runEventHandlers()
         return ending
+    }
+
+    /// `sleep`: the time passes, and what arrives meanwhile is taken in (event handlers
+    /// run; text waits in the expect buffer).
+    func sleep(_ seconds: Double, at location: SourceLocation) async throws {
+        let deadline = Clock.now + seconds
+        while session.isConnected {
+            let left = deadline - Clock.now
+            guard left > 0 else { return }
+            let inputs: [SessionInput]
+            do {
+                inputs = try await session.receive(timeout: left)
+            } catch SessionError.interrupted {
+                throw ScriptError(location, "interrupted", exitCode: ExitCode.interrupted)
+            } catch {
+                break
+            }
+            if case .eof? = try await take(inputs) { break }
+        }
+        let left = deadline - Clock.now
+        if left > 0 { try await Task.sleep(nanoseconds: UInt64(left * 1_000_000_000)) }
     }
 
     func bind(_ result: AMIActionResult) {

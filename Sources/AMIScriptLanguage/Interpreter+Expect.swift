@@ -6,7 +6,7 @@ extension Interpreter {
     private struct Candidate {
         enum Matcher {
             case regex(Regex)
-            case event(name: String, condition: Expression?)
+            case event(EventMatcher, condition: Expression?)
             case timeout, eof, defaultCase
         }
         var branch: ExpectBranch
@@ -92,7 +92,7 @@ extension Interpreter {
                 }
             }
             // Take in everything that came, then match once: one scan per batch of reads.
-            guard let input = take(inputs) else { continue }
+            guard let input = try await take(inputs) else { continue }
             if inputs.count > 1 {
                 // Data came with the end: it gets its chance to match first.
                 pendingEnd = input
@@ -148,8 +148,8 @@ extension Interpreter {
             let text = try await evaluate(expression).description
             return Candidate(branch: branch, matcher: .regex(try compileText(text, literal: true, at: branch.location)),
                              display: "\"\(Self.escape(Array(text.utf8)))\"")
-        case .event(let name, let condition):
-            return Candidate(branch: branch, matcher: .event(name: name, condition: condition), display: "event \(name)")
+        case .event(let matcher, let condition):
+            return Candidate(branch: branch, matcher: .event(matcher, condition: condition), display: "event \(matcher.display)")
         case .timeout: return Candidate(branch: branch, matcher: .timeout, display: "timeout")
         case .eof: return Candidate(branch: branch, matcher: .eof, display: "eof")
         case .defaultCase: return Candidate(branch: branch, matcher: .defaultCase, display: "default")
@@ -180,11 +180,12 @@ extension Interpreter {
                 case .none:
                     candidates[index].resumeAt = head + bytes.count
                 }
-            case .event(let name, let condition):
+            case .event(let matcher, let condition):
                 for packet in pendingEvents.packets(from: candidates[index].eventsFrom) {
                     // Looked at once per expect: a packet that did not match will not later.
                     candidates[index].eventsFrom = packet.streamRange.upperBound
-                    guard packet.eventName.map({ AMIHeader.namesEqual($0, name) }) == true else { continue }
+                    guard let eventName = packet.eventName,
+                          try matches(matcher, eventName: eventName, at: candidates[index].branch.location) else { continue }
                     guard let start = buffer.position(ofStream: packet.streamRange.lowerBound) else { continue }
                     if let best, best.start <= start { break }
                     let end = buffer.position(ofStream: packet.streamRange.upperBound - 1).map { $0 + 1 } ?? buffer.end

@@ -50,6 +50,8 @@ extension Interpreter {
         public var packets: [AMIPacket] = []
         /// Set when the connection ended meanwhile (its reason).
         public var ended: String?
+        /// An event handler failed.
+        public var error: ScriptError?
     }
 
     /// Takes what arrived while nothing was running, without waiting: the text joins the
@@ -64,8 +66,17 @@ extension Interpreter {
             } catch {
                 return result
             }
+            let ending: SessionInput?
+            do {
+                ending = try await take(inputs)
+            } catch let error as ScriptError {
+                result.error = error
+                return result
+            } catch {
+                return result
+            }
             for case .packets(let run) in inputs { result.packets += run }
-            switch take(inputs) {
+            switch ending {
             case .timeout?:
                 return result
             case .eof(let reason)?:

@@ -38,6 +38,16 @@ public final class Interpreter {
     var arrivals: [AMIPacket] = []
     var arrivalsDropped = 0
     static let arrivalsKept = 200
+    /// `on event` handlers, in the order they were registered.
+    var eventHandlers: [EventHandler] = []
+    /// Events taken by handlers whose handlers have not run yet.
+    var handlerQueue: [(AMIPacket, [EventHandler])] = []
+    /// The handler running now (waiting statements are refused inside one).
+    var runningHandler: String?
+    /// What `interact` runs: the REPL on this interpreter (set by the command line; nil
+    /// without a terminal).
+    /// It returns nil to go on with the script, or the code of an `exit` typed there.
+    public var interactHook: ((Interpreter) async -> Int32?)?
     var loggedIn = false
     var lastResult: AMIActionResult?
     /// Who logged in, for a REPL prompt.
@@ -138,10 +148,12 @@ public final class Interpreter {
         case let .sendError(value, _):
             output.writeError(try await evaluate(value).description)
         case let .connect(host, port, tls, orElse, location):
+            try refuseInsideHandler("connect", at: location)
             try await connect(host: host, port: port, tls: tls, orElse: orElse, at: location)
         case let .send(value, raw, location):
             try await send(try await evaluate(value).description, raw: raw, at: location)
         case let .expect(timeout, branches, location):
+            try refuseInsideHandler("expect", at: location)
             try await expect(branches, timeout: timeout, at: location)
         case let .expectBefore(branches, _):
             expectBefore = branches
@@ -150,10 +162,13 @@ public final class Interpreter {
         case let .expContinue(continueTimer, _):
             throw ControlFlow.expContinue(keepTimer: continueTimer)
         case let .login(user, secret, md5, events, orElse, location):
+            try refuseInsideHandler("login", at: location)
             try await login(user: user, secret: secret, md5: md5, events: events, orElse: orElse, at: location)
         case let .action(name, headers, orElse, location):
+            try refuseInsideHandler("action", at: location)
             try await action(name: name, headers: headers, orElse: orElse, at: location)
         case let .command(text, orElse, location):
+            try refuseInsideHandler("command", at: location)
             try await command(text, orElse: orElse, at: location)
         case .close:
             if session.isConnected { await session.close(logoff: loggedIn, timeout: 5) }
@@ -194,10 +209,11 @@ public final class Interpreter {
         case let .returnValue(value, _):
             throw ControlFlow.returnValue(value == nil ? .none : try await evaluate(value!))
         case let .sleep(seconds, location):
+            try refuseInsideHandler("sleep", at: location)
             guard let duration = try await evaluate(seconds).number, duration >= 0 else {
                 throw ScriptError(location, "'sleep' wants a number of seconds")
             }
-            try await Task.sleep(nanoseconds: UInt64(duration * 1_000_000_000))
+            try await sleep(duration, at: location)
         case let .exit(code, location):
             guard let code else { throw ControlFlow.exit(0) }
             guard let number = try await evaluate(code).number, number >= 0, number <= 255 else {
@@ -215,6 +231,16 @@ public final class Interpreter {
             logFile = file
         case let .expression(expression, _):
             _ = try await evaluate(expression)
+        case let .onEvent(matcher, condition, body, location):
+            register(EventHandler(matcher: matcher, condition: condition, body: body, location: location))
+        case let .offEvent(matcher, _):
+            unregister(matcher)
+        case let .interact(location):
+            try refuseInsideHandler("interact", at: location)
+            guard let interactHook else {
+                throw ScriptError(location, "interact needs a terminal on standard input (there is none)")
+            }
+            if let code = await interactHook(self) { throw ControlFlow.exit(code) }
         }
     }
 

@@ -286,14 +286,14 @@ public struct Parser {
             let user = try argument(stopWords: ["md5", "events", "else"])
             let secret = user == nil ? nil : try argument(stopWords: ["md5", "events", "else"])
             var md5 = false
-            var events: Bool?
+            var events: String?
             while true {
                 let next = try peek()
                 if next.identifier == "md5" {
                     try advance(); md5 = true
                 } else if next.identifier == "events" {
                     try advance()
-                    events = try onOff("events")
+                    events = try eventMask()
                 } else {
                     break
                 }
@@ -367,6 +367,23 @@ public struct Parser {
             return .sleep(try expression(), at)
         case "exit":
             return .exit(try isAtStatementEnd() ? nil : try expression(), at)
+        case "on", "off":
+            let word = try advance()
+            guard word.identifier == "event" else {
+                throw Diagnostic(location(word), "'\(keyword)' is followed by 'event' (\(keyword) event NAME\(keyword == "on" ? " { ... }" : ""))")
+            }
+            if keyword == "off" {
+                return .offEvent(try isAtStatementEnd() ? nil : try eventMatcher(location(word)), at)
+            }
+            let matcher = try eventMatcher(location(word))
+            let condition = try eventCondition()
+            // A handler runs on its own: no loop or expect branch of the place it is written in.
+            let saved = (loopDepth, expectBranchDepth)
+            (loopDepth, expectBranchDepth) = (0, 0)
+            defer { (loopDepth, expectBranchDepth) = saved }
+            return .onEvent(matcher, condition: condition, body: try block("the event handler"), at)
+        case "interact":
+            return .interact(at)
         case "log_user":
             return .logUser(try onOff("log_user"), at)
         case "log_file":
@@ -387,6 +404,36 @@ public struct Parser {
             if let hint = Suggestions.didYouMean(keyword, in: Self.statementNames) { message += ": \(hint)" }
             throw Diagnostic(at, message)
         }
+    }
+
+    /// What follows `event`: a name, `*` or a regex literal.
+    private mutating func eventMatcher(_ at: SourceLocation) throws(Diagnostic) -> EventMatcher {
+        let next = try peek(regex: true)
+        if next.symbol == "*" {
+            try advance()
+            return .any
+        }
+        if case .regex(let literal) = next.kind {
+            try advance(regex: true)
+            try validate(literal, at: location(next))
+            return .regex(literal)
+        }
+        uncache()
+        guard let name = lexer.bareWord(), name.text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
+            throw Diagnostic(at, "'event' wants an event name, * or a /regex/ (event Hangup)")
+        }
+        return .name(name.text)
+    }
+
+    /// `where EXPR`, if it comes, with its source text.
+    private mutating func eventCondition() throws(Diagnostic) -> EventCondition? {
+        guard try peek().identifier == "where" else { return nil }
+        try advance()
+        let start = try peek().offset
+        let expression = try expression()
+        let end = try peek().offset
+        let text = String(lexer.source.characters[start..<max(start, end)])
+        return EventCondition(expression: expression, text: VisibleText.trimming(text, " \t\r\n"))
     }
 
     /// The condition of `if`, `elif`, `while`: a '{' right away is the block, not a map.
@@ -445,6 +492,41 @@ public struct Parser {
     private mutating func restore(_ point: SavePoint) {
         lexer.rewind(to: point.position, nesting: point.nesting)
         cached = point.cached
+    }
+
+    /// `events on`, `events off`, or a mask of event classes, bare or quoted
+    /// (`events call,user`): what the Login's `Events:` header says.
+    private mutating func eventMask() throws(Diagnostic) -> String {
+        let next = try peek()
+        let at = location(next)
+        let mask: String
+        if case .string(let literal) = next.kind, literal.isPlainText {
+            try advance()
+            mask = literal.plainText
+        } else {
+            uncache()
+            mask = lexer.bareWord()?.text ?? ""
+        }
+        switch mask.lowercased() {
+        case "on", "true", "1": return "on"
+        case "off", "false", "0": return "off"
+        default: break
+        }
+        guard !mask.isEmpty else {
+            throw Diagnostic(at, "'events' wants on, off or event classes separated by commas (events call,user), found \(describe(next))")
+        }
+        // A number is a mask as Asterisk reads it; else every word must be a class.
+        if mask.allSatisfy({ $0.isASCII && $0.isNumber }) { return mask }
+        let known = AMIEventClass.names + ["all"]
+        for word in mask.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = String(word).lowercased()
+            guard known.contains(name) else {
+                var message = "'\(word)' is not an event class (events on, off, or classes such as call,user)"
+                if let hint = Suggestions.didYouMean(name, in: known) { message += ": \(hint)" }
+                throw Diagnostic(at, message)
+            }
+        }
+        return mask
     }
 
     private mutating func onOff(_ context: String) throws(Diagnostic) -> Bool {
@@ -549,16 +631,8 @@ public struct Parser {
             try advance(); pattern = .defaultCase
         case .identifier("event"):
             try advance()
-            uncache()
-            guard let name = lexer.bareWord(), name.text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
-                throw Diagnostic(at, "'event' wants an event name (event Hangup)")
-            }
-            var condition: Expression?
-            if try peek().identifier == "where" {
-                try advance()
-                condition = try expression()
-            }
-            pattern = .event(name: name.text, condition: condition)
+            let matcher = try eventMatcher(at)
+            pattern = .event(matcher, condition: try eventCondition()?.expression)
         case .symbol("-"):
             throw Diagnostic(at, "Tcl's '-re \"...\"' is written /.../ here")
         default:
@@ -685,7 +759,7 @@ public struct Parser {
     public static let statementNames = [
         "set", "print", "send_user", "send_error", "connect", "send", "expect", "expect_before", "expect_after",
         "exp_continue", "login", "action", "command", "close", "if", "elif", "else", "while", "for", "break",
-        "continue", "proc", "return", "sleep", "exit", "log_user", "log_file", "unset",
+        "continue", "proc", "return", "sleep", "exit", "log_user", "log_file", "unset", "on", "off", "interact",
     ]
 
     private mutating func procStatement(_ at: SourceLocation) throws(Diagnostic) -> Statement {

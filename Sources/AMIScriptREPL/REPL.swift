@@ -29,6 +29,9 @@ public final class REPL {
     private var unconfirmedPacket: [String]?
     /// `--json` or `set json on`: packets are shown as JSON lines instead of blocks.
     private var showJSON: Bool
+    /// Entered by a script's `interact`: Ctrl-D or `return` goes back to the script.
+    private var interacting = false
+    private var returnToScript = false
 
     public init(interpreter: Interpreter, environment: [String: String], json: Bool = false) {
         self.interpreter = interpreter
@@ -43,6 +46,16 @@ public final class REPL {
         return "ami> "
     }
 
+    /// A script's `interact`: the REPL on the script's state until Ctrl-D or `return`
+    /// (nil: go on with the script) or `exit` (its code: the script ends with it).
+    public func interact() async -> Int32? {
+        interacting = true
+        let code = await run()
+        // The script goes on: Ctrl-C is the script's again.
+        signal(SIGINT, SIG_DFL)
+        return returnToScript ? nil : code
+    }
+
     /// Runs until Ctrl-D or `exit`; returns the exit code (0, or `exit`'s).
     public func run() async -> Int32 {
         editor = LineEditor { [unowned self] line, word in self.completions(line: line, word: word) }
@@ -53,9 +66,13 @@ public final class REPL {
         source.setEventHandler { signals.interrupt() }
         source.resume()
         signalSource = source
-        write("amiscript \(AMIScriptVersion.string) REPL. Type help for help; Ctrl-D quits.\n")
+        if interacting {
+            write("interact: the script's session. Ctrl-D or 'return' goes back to the script; 'exit' ends it.\n")
+        } else {
+            write("amiscript \(AMIScriptVersion.string) REPL. Type help for help; Ctrl-D quits.\n")
+        }
         editor.start(prompt: prompt)
-        while exitCode == nil {
+        while exitCode == nil, !returnToScript {
             if signals.takeInterruptAtPrompt() {
                 assembler.reset()
                 editor.discardLine()
@@ -63,7 +80,10 @@ public final class REPL {
             }
             if await waitForTerminal(milliseconds: 50) {
                 if let typed = editor.readAvailable() {
-                    guard let line = typed else { break }  // Ctrl-D
+                    guard let line = typed else {  // Ctrl-D
+                        returnToScript = interacting
+                        break
+                    }
                     if let packet = unconfirmedPacket {
                         unconfirmedPacket = nil
                         if ["y", "yes"].contains(line.trimmingBlanks.lowercased()) {
@@ -75,7 +95,7 @@ public final class REPL {
                         history.record(line)
                         if let unit = assembler.add(line) { await run(unit) }
                     }
-                    if exitCode == nil { editor.start(prompt: prompt) }
+                    if exitCode == nil, !returnToScript { editor.start(prompt: prompt) }
                     continue
                 }
             }
@@ -83,7 +103,7 @@ public final class REPL {
         }
         editor.stop()
         if exitCode == nil { write("\n") }
-        await interpreter.finish()
+        if !interacting { await interpreter.finish() }
         source.cancel()
         return exitCode ?? 0
     }
@@ -231,6 +251,9 @@ public final class REPL {
         let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard let first = words.first else { return true }
         switch first {
+        case "return" where interacting && words.count == 1:
+            returnToScript = true
+            return true
         case "help":
             if words.count == 1 {
                 write(Self.helpText)
@@ -263,7 +286,8 @@ public final class REPL {
     static let helpText = """
         Statements (see docs/language.md): set print send_user send_error connect send expect
           expect_before expect_after exp_continue login action command close if/elif/else
-          while for break continue proc return sleep exit log_user log_file
+          while for break continue proc return sleep exit log_user log_file unset
+          on event / off event (handlers) interact
         Raw packet:  Action: MailboxCount      (header lines, then an empty line sends it)
                      Mailbox: 123@default
         Shorthand:   Ping   /   MailboxCount Mailbox=123@default   (an action; its response is shown)
@@ -364,6 +388,9 @@ public final class REPL {
             if let name = packet.eventName, !eventFilter.isEmpty,
                !eventFilter.contains(where: { AMIHeader.namesEqual($0, name) }) { continue }
             text += showJSON ? ResponseFormatter.jsonLine(packet) : ResponseFormatter.block(packet) + "\n"
+        }
+        if let error = idle.error {
+            text += "error in \(error.diagnostic.message)\n"
         }
         if let reason = idle.ended {
             text += "connection closed: \(reason)\n"

@@ -6,13 +6,9 @@ public struct Privilege: OptionSet, Sendable, Hashable {
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
     /// In Asterisk's order, which is the order `Privilege:` headers list them in.
-    public static let named: [(String, Privilege)] = [
-        ("system", .system), ("call", .call), ("log", .log), ("verbose", .verbose),
-        ("command", .command), ("agent", .agent), ("user", .user), ("config", .config),
-        ("dtmf", .dtmf), ("reporting", .reporting), ("cdr", .cdr), ("dialplan", .dialplan),
-        ("originate", .originate), ("agi", .agi), ("cc", .cc), ("aoc", .aoc), ("test", .test),
-        ("security", .security), ("message", .message),
-    ]
+    public static let named: [(String, Privilege)] = AMIEventClass.names.enumerated().map {
+        ($0.element, Privilege(rawValue: 1 << UInt32($0.offset)))
+    }
 
     public static let system = Privilege(rawValue: 1 << 0)
     public static let call = Privilege(rawValue: 1 << 1)

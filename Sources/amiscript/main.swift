@@ -53,6 +53,9 @@ struct AMIScriptCommand: ParsableCommand {
     @Flag(help: "Run against the built-in AMI simulator on a free loopback port.")
     var sim = false
 
+    @Flag(name: .customShort("i"), help: "Run the script, then the REPL with its variables, procs and connection (also after exit).")
+    var interactive = false
+
     @Flag(help: "In the REPL, print action responses, list entries and events as JSON lines (one object a packet).")
     var json = false
 
@@ -172,13 +175,28 @@ struct ScriptRunner {
             return ExitCode.parseError
         }
         if options.check { return ExitCode.success }
+        if options.interactive, name == "-" || !Terminal.isTerminal(0) {
+            StandardStreams.writeError("amiscript: -i needs a terminal on standard input (the REPL runs there after the script)\n")
+            return ExitCode.usage
+        }
 
         let (prepared, simulator) = await prepareEnvironment()
         guard let environment = prepared else { return ExitCode.connection }
         let interpreter = makeInterpreter(scriptName: name, arguments: arguments, environment: environment)
-        let (code, error) = await interpreter.run(script.statements)
-        await interpreter.finish()
+        if name != "-", Terminal.isTerminal(0) {
+            let json = options.json
+            interpreter.interactHook = { interpreter in
+                await REPL(interpreter: interpreter, environment: environment, json: json).interact()
+            }
+        }
+        var (code, error) = await interpreter.run(script.statements)
         if let error { StandardStreams.writeError(error.diagnostic.rendered(in: source)) }
+        if options.interactive {
+            // -i: the REPL goes on with the script's state, whatever the script ended with.
+            code = await REPL(interpreter: interpreter, environment: environment, json: options.json).run()
+        } else {
+            await interpreter.finish()
+        }
         await simulator?.stop()
         return code
     }
