@@ -77,13 +77,13 @@ enum ProcessRunner {
         var collected: [[UInt8]] = [[], []]
         var dropped = [0, 0]
         var open = [output[0], errors[0]]
-        let deadline = timeout.map { monotonicNow() + $0 }
+        let deadline = timeout.map { Clock.now + $0 }
         var timedOut = false
         while open.contains(where: { $0 >= 0 }) {
             var waiting = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             var wait: Int32 = -1
             if let deadline {
-                let left = deadline - monotonicNow()
+                let left = deadline - Clock.now
                 if left <= 0 { timedOut = true; break }
                 wait = Int32(min(left * 1000 + 1, 60_000))
             }
@@ -125,12 +125,6 @@ enum ProcessRunner {
 
     private static func failure(_ program: String, _ code: Int32) -> Outcome {
         Outcome(status: 127, stdout: "", stderr: "amiscript: exec: cannot run '\(program)': \(String(cString: strerror(code)))\n")
-    }
-
-    private static func monotonicNow() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 }
 

@@ -191,7 +191,7 @@ final class ExpectSemanticsTests: XCTestCase {
         let firstRead = "Event: A\r\n\r\nResponse: Success\r\nActionID: 1\r\nEventList: start\r\nMess"
         let session = FakeSession()
         session.receiveText(firstRead)
-        let result = await runScript("""
+        let script = """
             connect
             action Status
             print len($events) $events[0].Channel
@@ -199,22 +199,15 @@ final class ExpectSemanticsTests: XCTestCase {
                 /ActionID|Mess|Complete|SIP.1\\r/ { print "leaked [$before]" }
                 /Event: C\\r\\n\\r\\n/ { print "[$before]" }
             }
-            """, session: session)
+            """
+        let result = await runScript(script, session: session)
         XCTAssertEqual(result.output, "", result.diagnostic ?? "")
         XCTAssertEqual(result.code, 124, "the first read alone does not answer")
         let complete = FakeSession()
         complete.receiveText(firstRead)
         complete.receiveText("age: follows\r\n\r\nEvent: B\r\n\r\nEvent: Status\r\nActionID: 1\r\nChannel: SIP/1\r\n\r\nEve")
         complete.receiveText("nt: StatusComplete\r\nActionID: 1\r\nEventList: Complete\r\n\r\nEvent: C\r\n\r\n")
-        let answered = await runScript("""
-            connect
-            action Status
-            print len($events) $events[0].Channel
-            expect -timeout 0 {
-                /ActionID|Mess|Complete|SIP.1\\r/ { print "leaked [$before]" }
-                /Event: C\\r\\n\\r\\n/ { print "[$before]" }
-            }
-            """, session: complete)
+        let answered = await runScript(script, session: complete)
         XCTAssertEqual(answered.output, "1 SIP/1\n[Event: A\r\n\r\nEvent: B\r\n\r\n]\n", answered.diagnostic ?? "")
     }
 
