@@ -171,8 +171,9 @@ extension Interpreter {
             } catch {
                 throw failed(error)
             }
+            // Once the answer is complete, `claim` hands every packet back.
             let ending = try await take(inputs) { run in
-                pending.result != nil ? [run] : pending.claim(from: run, taken: { self.buffer.leaveOut($0.streamRange) })
+                pending.claim(from: run, taken: { self.buffer.leaveOut($0.streamRange) })
             }
             if let result = pending.result { return result }
             switch ending {

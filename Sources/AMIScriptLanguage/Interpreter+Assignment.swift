@@ -65,10 +65,6 @@ extension Interpreter {
         }
     }
 
-    private static func keyList(_ map: OrderedMap) -> String {
-        map.keys.isEmpty ? " (it is empty)" : " (its keys: \(map.keys.prefix(24).joined(separator: ", "))\(map.keys.count > 24 ? ", …" : ""))"
-    }
-
     static func display(_ path: [PathStep]) -> String {
         path.map { step in
             switch step {

@@ -48,13 +48,7 @@ extension Interpreter {
             guard let name = packet.eventName else { continue }
             var chosen: [EventHandler] = []
             for handler in eventHandlers where try matches(handler.matcher, eventName: name, at: handler.location) {
-                if let condition = handler.condition {
-                    let saved = lookup("event")
-                    assign("event", Self.map(of: packet))
-                    let holds = try await evaluate(condition.expression).isTrue
-                    if let saved { assign("event", saved) }
-                    guard holds else { continue }
-                }
+                if let condition = handler.condition, try await !self.condition(condition.expression, holdsFor: packet) { continue }
                 chosen.append(handler)
             }
             guard !chosen.isEmpty else { continue }
@@ -66,6 +60,17 @@ extension Interpreter {
         if kept == run.startIndex { return [run] }
         if kept < run.endIndex { others.append(run[kept..<run.endIndex]) }
         return others
+    }
+
+    /// A `where` condition of an event branch or handler, with `$event` bound to the packet
+    /// while it is evaluated (and as it was afterwards).
+    func condition(_ condition: Expression, holdsFor packet: AMIPacket) async throws -> Bool {
+        let saved = lookup("event")
+        assign("event", Self.map(of: packet))
+        defer {
+            if let saved { assign("event", saved) } else { _ = unassign("event") }
+        }
+        return try await evaluate(condition).isTrue
     }
 
     /// Runs the handlers of the events taken so far, in arrival order, in the script's

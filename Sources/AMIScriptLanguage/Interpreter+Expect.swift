@@ -189,15 +189,7 @@ extension Interpreter {
                     guard let start = buffer.position(ofStream: packet.streamRange.lowerBound) else { continue }
                     if let best, best.start <= start { break }
                     let end = buffer.position(ofStream: packet.streamRange.upperBound - 1).map { $0 + 1 } ?? buffer.end
-                    if let condition {
-                        let saved = lookup("event")
-                        assign("event", Self.map(of: packet))
-                        let holds = try await evaluate(condition).isTrue
-                        if !holds {
-                            if let saved { assign("event", saved) }
-                            continue
-                        }
-                    }
+                    if let condition, try await !self.condition(condition, holdsFor: packet) { continue }
                     assign("event", Self.map(of: packet))
                     best = (index, start, end, nil)
                     break

@@ -420,15 +420,15 @@ public final class Interpreter {
         if let value = map[key] { return value }
         var message = "no key '\(key)' in the map"
         if let hint = Suggestions.didYouMean(key, in: map.keys) { message += ": \(hint)" }
-        let keys = map.keys
-        if keys.isEmpty {
-            message += " (it is empty)"
-        } else {
-            let shown = keys.prefix(24).joined(separator: ", ")
-            message += " (its keys: \(shown)\(keys.count > 24 ? ", … \(keys.count - 24) more" : ""))"
-        }
-        message += "; get(map, key, default) reads an optional entry"
+        message += Self.keyList(map) + "; get(map, key, default) reads an optional entry"
         throw ScriptError(location, message)
+    }
+
+    /// ` (its keys: a, b, …)` or ` (it is empty)`: what a message about a missing key adds.
+    static func keyList(_ map: OrderedMap) -> String {
+        let keys = map.keys
+        if keys.isEmpty { return " (it is empty)" }
+        return " (its keys: \(keys.prefix(24).joined(separator: ", "))\(keys.count > 24 ? ", … \(keys.count - 24) more" : ""))"
     }
 
     func element(of value: Value, _ index: Value, at location: SourceLocation) throws -> Value {

@@ -218,28 +218,14 @@ public struct Parser {
         try advance()
         switch keyword {
         case "set":
-            let name = try peek()
-            guard case .identifier(let variable) = name.kind else {
-                if case .variable(let written) = name.kind {
-                    throw Diagnostic(location(name), "write 'set \(written)', without the '$'")
-                }
-                throw Diagnostic(location(name), "'set' wants a variable name, found \(describe(name))")
-            }
-            try advance()
+            let variable = try variableName(after: keyword)
             let path = try pathSteps()
             if try isAtStatementEnd() {
                 throw Diagnostic(location(try peek()), "'set \(variable)' wants a value")
             }
             return .set(name: variable, path: path, value: try expression(), at)
         case "unset":
-            let name = try peek()
-            guard case .identifier(let variable) = name.kind else {
-                if case .variable(let written) = name.kind {
-                    throw Diagnostic(location(name), "write 'unset \(written)', without the '$'")
-                }
-                throw Diagnostic(location(name), "'unset' wants a variable name, found \(describe(name))")
-            }
-            try advance()
+            let variable = try variableName(after: keyword)
             return .unset(name: variable, path: try pathSteps(), at)
         case "print":
             var values: [Expression] = []
@@ -404,6 +390,19 @@ public struct Parser {
             if let hint = Suggestions.didYouMean(keyword, in: Self.statementNames) { message += ": \(hint)" }
             throw Diagnostic(at, message)
         }
+    }
+
+    /// The variable that `set` or `unset` names (written without its `$`).
+    private mutating func variableName(after keyword: String) throws(Diagnostic) -> String {
+        let name = try peek()
+        guard case .identifier(let variable) = name.kind else {
+            if case .variable(let written) = name.kind {
+                throw Diagnostic(location(name), "write '\(keyword) \(written)', without the '$'")
+            }
+            throw Diagnostic(location(name), "'\(keyword)' wants a variable name, found \(describe(name))")
+        }
+        try advance()
+        return variable
     }
 
     /// What follows `event`: a name, `*` or a regex literal.
