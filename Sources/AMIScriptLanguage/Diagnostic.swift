@@ -1,20 +1,32 @@
-/// An error found in a script, as data: where, and what. Rendering is separate.
+/// A problem found in a script, as data: where, what, and how bad. Rendering is separate.
 public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
-    public var location: SourceLocation
-    public var message: String
-
-    public init(_ location: SourceLocation, _ message: String) {
-        self.location = location
-        self.message = message
+    /// An error stops the script (or, under `--check`, makes it exit 65); a warning is a
+    /// likely mistake that `--check` reports and `--strict` refuses.
+    public enum Severity: String, Sendable, Hashable {
+        case error, warning
     }
 
-    public var description: String { "\(location): error: \(message)" }
+    public var location: SourceLocation
+    public var message: String
+    public var severity: Severity
+    /// The word at the location is a secret: the quoted source line shows it as stars
+    /// (a warning about a secret must not put it in a CI log).
+    public var masksSecret = false
 
-    /// `FILE:LINE:COL: error: MESSAGE`, the source line, and a caret under the column.
+    public init(_ location: SourceLocation, _ message: String, severity: Severity = .error) {
+        self.location = location
+        self.message = message
+        self.severity = severity
+    }
+
+    public var description: String { "\(location): \(severity.rawValue): \(message)" }
+
+    /// `FILE:LINE:COL: error: MESSAGE` (or `warning:`), the source line, and a caret under the column.
     public func rendered(in source: SourceFile?) -> String {
         var text = description + "\n"
         if let source, location.file == source.name {
-            let line = source.line(location.line)
+            var line = source.line(location.line)
+            if masksSecret { line = Self.maskingWord(in: line, at: location.column) }
             if !line.isEmpty || location.line <= source.lineStarts.count {
                 text += line + "\n"
                 // Tabs stay tabs so the caret lines up in a terminal.
@@ -23,5 +35,26 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
             }
         }
         return text
+    }
+
+    /// The line with the word at `column` (a quoted string's inside, or a bare word up to
+    /// the next blank) replaced by stars.
+    static func maskingWord(in line: String, at column: Int) -> String {
+        var characters = Array(line)
+        var index = max(0, column - 1)
+        guard index < characters.count else { return line }
+        var end: Character? = nil
+        if characters[index] == "\"" || characters[index] == "'" {
+            end = characters[index]
+            index += 1
+        }
+        while index < characters.count {
+            if let end, characters[index] == end { break }
+            if end == nil, characters[index] == " " || characters[index] == "\t" { break }
+            if end != nil, characters[index] == "\\", index + 1 < characters.count { characters[index] = "*"; index += 1 }
+            characters[index] = "*"
+            index += 1
+        }
+        return String(characters)
     }
 }

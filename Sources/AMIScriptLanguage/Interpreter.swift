@@ -119,6 +119,11 @@ public final class Interpreter {
         Array(Set(globals.keys).union(locals.last?.keys ?? [:].keys)).sorted()
     }
 
+    /// What the lines run so far define, for checking the next one (the REPL).
+    public var checkContext: StaticChecks.Context {
+        StaticChecks.Context(variables: Set(variableNames), procs: procs.mapValues(\.parameters.count))
+    }
+
     // MARK: Statements
 
     func execute(_ statements: [Statement]) async throws {

@@ -173,6 +173,14 @@ public final class REPL {
             return
         }
         let statements = script.statements
+        // The errors of --check, against what the lines before defined, stop the line
+        // before any of it runs. Its warnings are left out: a secret typed at `login` is how
+        // the REPL is used, and a variable that is not set fails at once anyway.
+        let errors = StaticChecks.check(statements, context: interpreter.checkContext).filter { $0.severity == .error }
+        if !errors.isEmpty {
+            for error in errors { write(error.rendered(in: source)) }
+            return
+        }
         let before = interpreter.lastActionResult?.response.streamRange
         let box = InterpreterBox(interpreter: interpreter)
         let outcome = await interruptible { await box.interpreter.runInteractive(statements) }

@@ -30,8 +30,8 @@ struct AMIScriptCommand: ParsableCommand {
         discussion: """
             The server is $AMI_HOST:$AMI_PORT (default 127.0.0.1:5038); AMI_USERNAME and AMI_SECRET \
             are the defaults of 'login'. With --sim the script talks to a built-in simulator.
-            Exit codes: 0 success or exit's code, 1 runtime error, 64 usage, 65 the script does not \
-            parse, 69 connection refused/failed/closed, 77 login failed, 124 expect/action timeout.
+            Exit codes: 0 success or exit's code, 1 runtime error, 64 usage, 65 the script does not parse or --check found an error (with --strict, a warning), \
+            69 connection refused/failed/closed, 77 login failed, 124 expect/action timeout.
             """,
         version: "amiscript \(AMIScriptVersion.string)"
     )
@@ -41,8 +41,11 @@ struct AMIScriptCommand: ParsableCommand {
     @Option(name: .customShort("e"), parsing: .unconditional, help: "Run CODE instead of a file.")
     var code: String?
 
-    @Flag(help: "Parse only: exit 0, or 65 with every error listed.")
+    @Flag(help: "Parse and check only, without running: exit 0, or 65 with every error listed (warnings too; they fail only with --strict).")
     var check = false
+
+    @Flag(help: "Refuse a script with warnings: check it first and exit 65 when anything is found (with --check, warnings make it exit 65).")
+    var strict = false
 
     @Flag(help: "Write the wire traffic to stderr (>> sent, << received, secrets masked).")
     var trace = false
@@ -174,7 +177,14 @@ struct ScriptRunner {
             StandardStreams.writeError("\(count) error\(count == 1 ? "" : "s")\n")
             return ExitCode.parseError
         }
-        if options.check { return ExitCode.success }
+        if options.check || options.strict {
+            let findings = StaticChecks.check(script.statements)
+            for finding in findings { StandardStreams.writeError(finding.rendered(in: source)) }
+            if !findings.isEmpty { StandardStreams.writeError(Self.summary(findings) + "\n") }
+            let fails = findings.contains { $0.severity == .error || options.strict }
+            if fails { return ExitCode.parseError }
+            if options.check { return ExitCode.success }
+        }
         if options.interactive, name == "-" || !Terminal.isTerminal(0) {
             StandardStreams.writeError("amiscript: -i needs a terminal on standard input (the REPL runs there after the script)\n")
             return ExitCode.usage
@@ -199,6 +209,16 @@ struct ScriptRunner {
         }
         await simulator?.stop()
         return code
+    }
+
+    /// `2 errors, 1 warning`.
+    static func summary(_ findings: [Diagnostic]) -> String {
+        let errors = findings.filter { $0.severity == .error }.count
+        let warnings = findings.count - errors
+        var parts: [String] = []
+        if errors > 0 { parts.append("\(errors) error\(errors == 1 ? "" : "s")") }
+        if warnings > 0 { parts.append("\(warnings) warning\(warnings == 1 ? "" : "s")") }
+        return parts.joined(separator: ", ")
     }
 
     /// No script and a terminal on stdin: the interactive REPL.

@@ -435,3 +435,102 @@ def test_a_shorthand_error_points_into_the_text_as_typed(server, history):
     assert len(child.match.group(1)) == 21, "the caret sits under the $ of $nope"
     child.expect(PROMPT)
     quit(child)
+
+
+ANY_PROMPT = re.compile(r"ami( [^>\r\n]*)?> ")
+
+
+def test_check_errors_stop_a_line_before_it_runs(server, history):
+    """The errors of --check are found before a line runs: nothing of it happens."""
+    child = start(server, history)
+    child.sendline('print "ran"; print substr("abc")')
+    child.expect(r"repl:1:20: error: substr\(\) takes 2 to 3 arguments, not 1")
+    child.expect(ANY_PROMPT)
+    assert "ran\r\n" not in child.before
+    child.sendline("proc two(a, b) { return $a + $b }")
+    child.expect(ANY_PROMPT)
+    child.sendline("print two(1)")
+    child.expect(r"error: two takes 2 arguments, not 1")
+    child.expect(ANY_PROMPT)
+    child.sendline("print two(1, 2); print frobnicate()")
+    child.expect(r"error: no function or proc named 'frobnicate'")
+    child.expect(ANY_PROMPT)
+    assert "3\r\n" not in child.before
+    child.sendline("print two(1, 2)")
+    child.expect("3\r\n")
+    child.expect(ANY_PROMPT)
+    quit(child)
+
+
+def script_child(port, history, text, *options):
+    """amiscript running a script file on a terminal."""
+    path = os.path.join(os.path.dirname(history), "script.ami")
+    with open(path, "w") as f:
+        f.write(text)
+    env = dict(os.environ, AMI_PORT=str(port), AMI_HOST="127.0.0.1", AMISCRIPT_HISTORY=history, TERM="xterm")
+    return pexpect.spawn(os.path.join(BUILD, "amiscript"), [*options, path], env=env, encoding="utf-8",
+                         timeout=10, dimensions=(40, 160))
+
+
+INTERACT_SCRIPT = """\
+connect
+login admin secret5 events off
+set n 1
+print "before: $n"
+interact
+print "after: $n"
+action Ping
+print "ping: ${response.Ping}"
+exit 3
+"""
+
+
+def test_interact_hands_over_and_ctrl_d_goes_back(server, history):
+    """Enter, change a variable, Ctrl-D: the script goes on and sees the change."""
+    child = script_child(server, history, INTERACT_SCRIPT)
+    child.expect("before: 1")
+    child.expect("interact: the script's session")
+    child.expect(r"ami admin@127\.0\.0\.1:\d+> ")
+    child.sendline("set n 42")
+    child.expect(ANY_PROMPT)
+    child.sendline("print two($n)")
+    child.expect("no function or proc named 'two'")
+    child.expect(ANY_PROMPT)
+    child.sendeof()
+    child.expect("after: 42")
+    child.expect("ping: Pong")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 3
+
+
+def test_interact_return_goes_back_and_exit_ends_the_script(server, history):
+    child = script_child(server, history, INTERACT_SCRIPT)
+    child.expect(ANY_PROMPT)
+    child.sendline('set n "typed"')
+    child.expect(ANY_PROMPT)
+    child.sendline("return")
+    child.expect("after: typed")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 3
+
+    child = script_child(server, history, INTERACT_SCRIPT)
+    child.expect(ANY_PROMPT)
+    child.sendline("exit 7")
+    child.expect(pexpect.EOF)
+    assert "after:" not in child.before
+    child.close()
+    assert child.exitstatus == 7
+
+
+def test_dash_i_opens_the_repl_after_the_script_exits(server, history):
+    child = script_child(server, history, 'set n 5\nproc twice(x) { return $x * 2 }\nexit 4\n', "-i")
+    child.expect(ANY_PROMPT)
+    child.sendline("print twice($n)")
+    child.expect("10\r\n")
+    child.expect(ANY_PROMPT)
+    child.sendline("exit 9")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 9
