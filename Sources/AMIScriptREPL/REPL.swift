@@ -291,16 +291,27 @@ public final class REPL {
         }
     }
 
+    /// The built-ins, wrapped to the help text's column (help NAME tells one).
+    static let functionList: String = {
+        var lines: [String] = [""]
+        for name in Builtins.orderedNames + ["(help NAME for one)"] {
+            if lines[lines.count - 1].count + name.count + 1 > 70 { lines.append("") }
+            lines[lines.count - 1] += (lines[lines.count - 1].isEmpty ? "" : " ") + name
+        }
+        return lines.joined(separator: "\n             ")
+    }()
+
     static let helpText = """
         Statements (see docs/language.md): set print send_user send_error connect send expect
           expect_before expect_after exp_continue login action command close if/elif/else
           while for break continue proc return sleep exit log_user log_file unset
           on event / off event (handlers) interact
+        Functions:   \(functionList)
         Raw packet:  Action: MailboxCount      (header lines, then an empty line sends it)
                      Mailbox: 123@default
         Shorthand:   Ping   /   MailboxCount Mailbox=123@default   (an action; its response is shown)
         REPL:        help ACTION          the action's synopsis and headers
-                     help STATEMENT       the statement's forms (help expect)
+                     help STATEMENT       the statement's forms (help expect, help substr)
                      events on|off        show or hide events that arrive while you type
                      events NAME...       show only these events
                      set json on|off      show responses, list entries and events as JSON lines

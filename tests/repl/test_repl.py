@@ -534,3 +534,44 @@ def test_dash_i_opens_the_repl_after_the_script_exits(server, history):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 9
+
+
+def test_help_knows_every_statement_and_function(server, history):
+    """help WORD answers for every statement keyword and every built-in (round 2 included)."""
+    child = start(server, history)
+    words = ["set", "unset", "on", "off", "interact", "for", "exp_continue", "login", "expect",
+             "substr", "index", "format", "match", "sub", "gsub", "sort", "reverse", "values",
+             "slice", "get", "strftime", "read_file", "read_lines", "write_file", "append_file",
+             "exec", "sh"]
+    for word in words:
+        child.sendline("help " + word)
+        child.expect(ANY_PROMPT)
+        assert "no action or statement" not in child.before, word
+        assert word in child.before, word
+    child.sendline("help")
+    child.expect("Functions:")
+    child.expect(ANY_PROMPT)
+    for name in ["strftime", "append_file", "exec", "sh"]:
+        assert name in child.before
+    quit(child)
+
+
+def test_completion_offers_the_new_words(server, history):
+    """Typed "unse<Tab>zz" and "print subs<Tab>..." run as the completed words."""
+    child = start(server, history)
+    child.sendline("set zz 1")
+    child.expect(ANY_PROMPT)
+    child.send("unse\t")
+    time.sleep(0.3)
+    child.sendline("zz")
+    child.expect(ANY_PROMPT)
+    child.sendline("print $zz")
+    child.expect("zz")
+    child.expect(ANY_PROMPT)
+    assert "error" in child.before
+    child.send("print subs\t")
+    time.sleep(0.3)
+    child.sendline('"hello", 1, 3)')
+    child.expect("ell\r\n")
+    child.expect(ANY_PROMPT)
+    quit(child)
