@@ -249,6 +249,12 @@ struct ScriptRunner {
             let server = try await AMISimulatorServer.start(SimulatorOptions())
             environment["AMI_HOST"] = server.host
             environment["AMI_PORT"] = String(server.port)
+            // A script that logs in with AMI_USERNAME/AMI_SECRET, as a real one should,
+            // runs on the simulator as it is: as its admin, unless the caller chose a user.
+            if environment["AMI_USERNAME"] == nil, let user = ManagerConfiguration.standard.user(named: "admin") {
+                environment["AMI_USERNAME"] = user.name
+                environment["AMI_SECRET"] = environment["AMI_SECRET"] ?? user.secret
+            }
             return (environment, server)
         } catch {
             StandardStreams.writeError("amiscript: cannot start the simulator: \(error)\n")

@@ -14,9 +14,9 @@ final class ExampleTests: XCTestCase {
         _ = simulator.stop()
     }
 
-    private func run(_ example: String, _ arguments: [String] = []) throws -> BuiltBinary.Result {
+    private func run(_ example: String, _ arguments: [String] = [], environment: [String: String] = [:]) throws -> BuiltBinary.Result {
         let path = Transcripts.projectDirectory.appendingPathComponent("examples/\(example)").path
-        return try BuiltBinary.run("amiscript", [path] + arguments, environment: ["AMI_PORT": "\(simulator.port)"])
+        return try BuiltBinary.run("amiscript", [path] + arguments, environment: environment.merging(["AMI_PORT": "\(simulator.port)"]) { $1 })
     }
 
     func testVmcount() throws {
@@ -134,5 +134,57 @@ final class ExampleTests: XCTestCase {
                                        environment: ["AMI_PORT": "1"])
         XCTAssertEqual(down.stdout, "UNKNOWN - cannot connect to the AMI\n")
         XCTAssertEqual(down.status, 3)
+    }
+
+    /// mailbox-report.ami: boxes from a file (comments, blanks, a repeat), a table, and an
+    /// alert program run once for the box over the limit, with its arguments as given.
+    func testMailboxReport() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mailbox-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let list = directory.appendingPathComponent("boxes").path
+        try "# the boxes\n200@default\n123@default   # the seed's box\n\n1234@default\n200@default\n".write(toFile: list, atomically: true, encoding: .utf8)
+        let alerts = directory.appendingPathComponent("alerts").path
+        let alert = directory.appendingPathComponent("alert.sh").path
+        try "#!/bin/sh\nprintf '%s|' \"$@\" >> '\(alerts)'\necho >> '\(alerts)'\n".write(toFile: alert, atomically: true, encoding: .utf8)
+        XCTAssertEqual(chmod(alert, 0o755), 0)
+        let credentials = ["AMI_USERNAME": "admin", "AMI_SECRET": "secret5"]
+
+        let report = try run("mailbox-report.ami", [list, "2", alert], environment: credentials)
+        let lines = report.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertTrue(lines[0].range(of: #"^Voicemail, \d{4}-\d\d-\d\d \d\d:\d\d$"#, options: .regularExpression) != nil, lines[0])
+        XCTAssertEqual(Array(lines.dropFirst()), [
+            "Mailbox                    New   Old",
+            "200@default                  3     2  over the limit",
+            "123@default                  0     0",
+            "1234@default                 0     0",
+            "total                        3     2",
+            "alert sent: 200@default",
+            "",
+        ])
+        XCTAssertEqual(report.status, 1, report.stderr)
+        XCTAssertEqual(try String(contentsOfFile: alerts, encoding: .utf8), "200@default|3|2|\n")
+
+        let calm = try run("mailbox-report.ami", [list, "3", alert], environment: credentials)
+        XCTAssertEqual(calm.status, 0, calm.stderr)
+        XCTAssertFalse(calm.stdout.contains("over the limit"))
+
+        let failing = try run("mailbox-report.ami", [list, "1", "/bin/false"], environment: credentials)
+        XCTAssertEqual(failing.status, 2)
+        XCTAssertEqual(failing.stderr, "alert for 200@default failed (status 1): \n")
+
+        let missing = try run("mailbox-report.ami", [list, "1", directory.appendingPathComponent("nothing").path], environment: credentials)
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.hasPrefix("alert for 200@default failed (status 127): "), missing.stderr)
+
+        try "200@default\nnot a box\n".write(toFile: list, atomically: true, encoding: .utf8)
+        let bad = try run("mailbox-report.ami", [list], environment: credentials)
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertEqual(bad.stderr, "\(list):2: 'not a box' is not MAILBOX@CONTEXT\n")
+        XCTAssertEqual(bad.stdout, "")
+
+        let usage = try run("mailbox-report.ami", [list, "many"], environment: credentials)
+        XCTAssertEqual(usage.status, 64)
+        XCTAssertEqual(usage.stderr, "LIMIT must be a whole number, not 'many'\nusage: mailbox-report.ami FILE [LIMIT [ALERT-PROGRAM]]\n")
     }
 }
