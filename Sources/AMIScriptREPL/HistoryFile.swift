@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CEditLine
+import Synchronization
 
 /// The REPL's history: one line per entry in a plain file (`~/.amiscript_history`, or
 /// `$AMISCRIPT_HISTORY`), loaded at start and appended to as lines are entered. A line
@@ -17,9 +18,13 @@ struct HistoryFile {
         return home + "/.amiscript_history"
     }
 
-    /// Loads the file into libedit's history (the last 1000 entries).
+    /// The files already loaded: libedit's history lives as long as the process, and a
+    /// script's `interact` opens a REPL each time it runs.
+    private static let loaded = Mutex<Set<String>>([])
+
+    /// Loads the file into libedit's history (the last 1000 entries), once a process.
     func load() {
-        guard let path, let file = fopen(path, "r") else { return }
+        guard let path, Self.loaded.withLock({ $0.insert(path).inserted }), let file = fopen(path, "r") else { return }
         defer { fclose(file) }
         var lines: [String] = []
         var buffer = [CChar](repeating: 0, count: 65536)

@@ -575,3 +575,25 @@ def test_completion_offers_the_new_words(server, history):
     child.expect("ell\r\n")
     child.expect(ANY_PROMPT)
     quit(child)
+
+
+def test_a_second_interact_does_not_load_the_history_again(server, history):
+    """History file A, B; the second interact's Up Up Up stops at A (loaded twice: B)."""
+    with open(history, "w") as f:
+        f.write('print "A"\nprint "B"\n')
+    child = script_child(server, history, "interact\nprint \"between\"\ninteract\n")
+    child.expect(ANY_PROMPT)
+    child.sendeof()
+    child.expect("between")
+    child.expect(ANY_PROMPT)
+    child.send("\x1b[A")
+    time.sleep(0.2)
+    child.send("\x1b[A")
+    time.sleep(0.2)
+    child.send("\x1b[A")
+    time.sleep(0.2)
+    child.send("\r")
+    child.expect(r"\r\n([AB])\r\n")
+    assert child.match.group(1) == "A"
+    child.sendeof()
+    child.expect(pexpect.EOF)
