@@ -46,8 +46,10 @@ extension Interpreter {
     }
 
     public struct IdleInput: Sendable {
-        /// Packets that arrived: events, and responses nobody waited for.
+        /// Packets that arrived: events, and responses nobody waited for (the first 200).
         public var packets: [AMIPacket] = []
+        /// How many more arrived than `packets` holds.
+        public var more = 0
         /// Set when the connection ended meanwhile (its reason).
         public var ended: String?
         /// An event handler failed.
@@ -55,39 +57,38 @@ extension Interpreter {
     }
 
     /// Takes what arrived while nothing was running, without waiting: the text joins the
-    /// expect buffer (a later `expect` still sees it), the packets are returned for display.
+    /// expect buffer (a later `expect` still sees it), the packets are returned for display
+    /// (those an event handler took are its own, not shown).
     public func pollIdle() async -> IdleInput {
         var result = IdleInput()
         guard session.isConnected else { return result }
-        while true {
+        collectArrivals()
+        poll: while true {
             let inputs: [SessionInput]
-            do {
-                inputs = try await session.receive(timeout: 0)
-            } catch {
-                return result
-            }
             let ending: SessionInput?
             do {
+                inputs = try await session.receive(timeout: 0)
                 ending = try await take(inputs)
             } catch let error as ScriptError {
                 result.error = error
-                return result
+                break poll
             } catch {
-                return result
+                break poll
             }
-            for case .packets(let run) in inputs { result.packets += run }
             switch ending {
             case .timeout?:
-                return result
+                break poll
             case .eof(let reason)?:
                 result.ended = reason
                 await session.close(logoff: false, timeout: 0)
                 loggedIn = false
-                return result
+                break poll
             default:
                 continue
             }
         }
+        (result.packets, result.more) = takeArrivals()
+        return result
     }
 
     /// Starts keeping a copy of every packet that arrives while statements run (the

@@ -408,6 +408,7 @@ public final class REPL {
                !eventFilter.contains(where: { AMIHeader.namesEqual($0, name) }) { continue }
             text += showJSON ? ResponseFormatter.jsonLine(packet) : ResponseFormatter.block(packet) + "\n"
         }
+        if idle.more > 0, showEvents, !showJSON { text += "(\(idle.more) more packets came meanwhile; they are in the expect buffer)\n" }
         if let error = idle.error {
             text += "error in \(error.diagnostic.message)\n"
         }

@@ -597,3 +597,21 @@ def test_a_second_interact_does_not_load_the_history_again(server, history):
     assert child.match.group(1) == "A"
     child.sendeof()
     child.expect(pexpect.EOF)
+
+
+def test_an_event_a_handler_takes_while_idle_is_not_shown_again(server, history):
+    """At the prompt, a handler runs for its event; the event's block is not printed too,
+    while an event no handler wants still is."""
+    child = start(server, history)
+    child.sendline("connect; login admin secret5 events on")
+    child.expect(r"ami admin@")
+    child.sendline('on event UserEvent where $event.UserEvent == "Mine" { print "handled:" $event.UserEvent }')
+    child.expect(ANY_PROMPT)
+    subprocess.run([os.path.join(BUILD, "amiscript"), "-e",
+                    "connect; login admin secret5 events off; action UserEvent UserEvent=Mine; "
+                    "action UserEvent UserEvent=Other; close"],
+                   env=dict(os.environ, AMI_PORT=str(server)), check=True)
+    child.expect(r"UserEvent: Other")
+    assert "handled: Mine" in child.before
+    assert "UserEvent: Mine" not in child.before
+    quit(child)
