@@ -90,8 +90,15 @@ public struct Parser {
     private func location(_ token: Token) -> SourceLocation { lexer.location(token.offset) }
     private func location(offset: Int) -> SourceLocation { lexer.location(offset) }
 
-    private mutating func skipNewlines() throws(Diagnostic) {
-        while case .newline = try peek().kind { try advance() }
+    /// Skips line ends; true when there was one.
+    @discardableResult
+    private mutating func skipNewlines() throws(Diagnostic) -> Bool {
+        var skipped = false
+        while case .newline = try peek().kind {
+            try advance()
+            skipped = true
+        }
+        return skipped
     }
 
     private mutating func isAtStatementEnd() throws(Diagnostic) -> Bool {
@@ -900,8 +907,8 @@ public struct Parser {
         }
     }
 
-    /// `{}` or `{Key: value, "Other-Key": value}` after its `{`; line breaks may come
-    /// between entries.
+    /// `{}` or `{Key: value, "Other-Key": value}` after its `{`; a line end may stand for
+    /// the comma between entries, and may come after any comma.
     private mutating func mapLiteral(_ at: SourceLocation) throws(Diagnostic) -> Expression {
         var entries: [MapEntry] = []
         try skipNewlines()
@@ -925,8 +932,16 @@ public struct Parser {
             _ = try expectSymbol(":", "after the map key '\(key)'")
             try skipNewlines()
             entries.append(MapEntry(key: key, value: try expression()))
-            try skipNewlines()
-            guard try peek().symbol == "," else { break }
+            // Entries are separated by a comma, a line end, or both.
+            let lineEnded = try skipNewlines()
+            let next = try peek()
+            guard next.symbol == "," else {
+                if lineEnded { continue }
+                if next.symbol != "}", next.kind != .end {
+                    throw Diagnostic(location(next), "expected ',' before the next entry or '}' to close the map, found \(describe(next))")
+                }
+                break
+            }
             try advance()
             try skipNewlines()
         }
@@ -947,7 +962,10 @@ public struct Parser {
 
     /// The closing bracket; at the end of the script the error points at the opening one.
     private mutating func closing(_ symbol: String, opened: SourceLocation, what: String) throws(Diagnostic) {
-        if case .end = try peek().kind { throw Diagnostic(opened, "\(what) is never closed") }
+        if case .end = try peek().kind {
+            ranOutOfInput = true  // in the REPL the input goes on on the next line
+            throw Diagnostic(opened, "\(what) is never closed")
+        }
         _ = try expectSymbol(symbol, "to close \(what)")
     }
 

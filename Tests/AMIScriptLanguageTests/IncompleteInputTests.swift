@@ -11,7 +11,8 @@ final class IncompleteInputTests: XCTestCase {
     func testOpenBlocksBracketsAndOperatorsWantMore() {
         for text in ["if 1 {", "if 1 {\n  print 1", "while 1 {\n", "proc f(a) {", "expect {", "expect {\n  /x/ {",
                      "print (1 +", "print [1, 2", "set x 1 +", "print 1 &&", "set l [", "print len(", "if 1 { print 1 } else {",
-                     "action Ping else {", "print 1 ..", "set x $a =~", "print \"joined\" \\"] {
+                     "action Ping else {", "print 1 ..", "set x $a =~", "print \"joined\" \\",
+                     "set m {", "set m {\na: 1", "set m {\na: 1,\nb: [1,\n2]", "print {a: {b: 1}"] {
             XCTAssertTrue(incomplete(text), "wants more: \(text.debugDescription)")
         }
     }
