@@ -66,6 +66,13 @@ public final class REPL {
         source.setEventHandler { signals.interrupt() }
         source.resume()
         signalSource = source
+        if interpreter.interactHook == nil {
+            // `interact` typed here (or in a proc run from here): this is the session already.
+            interpreter.interactHook = { _ in
+                StandardStreams.writeOutput("interact: this is the interactive session already; going on\n")
+                return nil
+            }
+        }
         if interacting {
             write("interact: the script's session. Ctrl-D or 'return' goes back to the script; 'exit' ends it.\n")
         } else {

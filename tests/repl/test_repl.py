@@ -615,3 +615,12 @@ def test_an_event_a_handler_takes_while_idle_is_not_shown_again(server, history)
     assert "handled: Mine" in child.before
     assert "UserEvent: Mine" not in child.before
     quit(child)
+
+
+def test_interact_typed_in_the_repl_goes_on(server, history):
+    child = start(server, history)
+    child.sendline('proc f() { interact; print "went on" }; f()')
+    child.expect("interact: this is the interactive session already; going on")
+    child.expect("went on")
+    child.expect(ANY_PROMPT)
+    quit(child)
