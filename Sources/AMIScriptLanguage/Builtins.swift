@@ -42,7 +42,7 @@ public enum Builtins {
             case .list(let items): return .number(Double(items.count))
             case .map(let map): return .number(Double(map.entries.count))
             case .none: return .number(0)
-            default: return .number(Double(text(0).count))
+            default: return .number(Double(ScalarText.count(text(0))))
             }
         case "int":
             guard let number = arguments[0].number else {
@@ -63,11 +63,11 @@ public enum Builtins {
         case "split":
             let source = text(0)
             if arguments.count == 1 {
-                return .list(source.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) })
+                return .list(source.unicodeScalars.split(whereSeparator: { $0.properties.isWhitespace }).map { .string(String($0)) })
             }
             let separator = text(1)
-            guard !separator.isEmpty else { return .list(source.map { .string(String($0)) }) }
-            return .list(source.components(separatedBy: separator).map(Value.string))
+            guard !separator.isEmpty else { return .list(ScalarText.characters(source).map(Value.string)) }
+            return .list(ScalarText.components(source, separatedBy: separator).map(Value.string))
         case "join":
             guard case .list(let items) = arguments[0] else { throw ScriptError(location, "join() wants a list first") }
             return .string(items.map(\.description).joined(separator: arguments.count == 2 ? text(1) : " "))
@@ -75,7 +75,7 @@ public enum Builtins {
             switch arguments[0] {
             case .list(let items): return .bool(items.contains { Interpreter.equal($0, arguments[1]) })
             case .map(let map): return .bool(map[text(1)] != nil)
-            default: return .bool(text(0).range(of: text(1)) != nil || text(1).isEmpty)
+            default: return .bool(ScalarText.contains(text(0), text(1)))
             }
         case "keys":
             guard case .map(let map) = arguments[0] else { throw ScriptError(location, "keys() wants a map") }
@@ -86,7 +86,7 @@ public enum Builtins {
             }
             return map[text(1)] ?? (arguments.count == 3 ? arguments[2] : .none)
         case "replace":
-            return .string(text(0).replacingOccurrences(of: text(1), with: text(2)))
+            return .string(ScalarText.replacing(text(0), text(1), with: text(2)))
         case "env":
             if let value = interpreter.configuration.environment[text(0)] { return .string(value) }
             return arguments.count == 2 ? arguments[1] : .none
@@ -120,19 +120,6 @@ public enum Builtins {
         }
     }
 
-}
-
-extension String {
-    func components(separatedBy separator: String) -> [String] {
-        var parts: [String] = []
-        var rest = Substring(self)
-        while let range = rest.range(of: separator) {
-            parts.append(String(rest[..<range.lowerBound]))
-            rest = rest[range.upperBound...]
-        }
-        parts.append(String(rest))
-        return parts
-    }
 }
 
 #if canImport(Glibc)

@@ -47,7 +47,8 @@ extension Interpreter {
                 } else if index == items.count {
                     items.append(newValue)
                 } else {
-                    throw ScriptError(location, "index \(index) is out of range: a list of \(items.count) takes 0 to \(items.count - 1) to replace, \(items.count) to append")
+                    let replaceable = items.isEmpty ? "nothing to replace" : "0 to \(items.count - 1) to replace"
+                    throw ScriptError(location, "index \(index) is out of range: a list of \(items.count) takes \(replaceable), \(items.count) to append")
                 }
                 return .list(items)
             }

@@ -74,11 +74,17 @@ extension Interpreter {
     }
 
     /// Runs the handlers of the events taken so far, in arrival order, in the script's
-    /// global scope with `$event` bound.
+    /// global scope with `$event` bound; afterwards `$event` is what it was (a handler that
+    /// runs during an `action` in an `expect event` branch leaves the branch's `$event`).
     func runEventHandlers() async throws {
         guard !handlerQueue.isEmpty, runningHandler == nil else { return }
         let savedLocals = locals
-        defer { locals = savedLocals; runningHandler = nil }
+        let savedEvent = globals["event"]
+        defer {
+            locals = savedLocals
+            runningHandler = nil
+            globals["event"] = savedEvent
+        }
         locals = []
         while !handlerQueue.isEmpty {
             let (packet, handlers) = handlerQueue.removeFirst()

@@ -222,7 +222,10 @@ extension Interpreter {
             if case .event = $0.matcher { return true }
             return false
         }.map(\.display)
-        return patterns.isEmpty ? "nothing" : patterns.joined(separator: " or ")
+        if !patterns.isEmpty { return patterns.joined(separator: " or ") }
+        // `expect eof` (or default) alone: that is what it waited for.
+        let others = candidates.map(\.display).filter { $0 != "timeout" }
+        return others.isEmpty ? "nothing but the timeout" : others.joined(separator: " or ")
     }
 
     private func lastReceived() -> String {

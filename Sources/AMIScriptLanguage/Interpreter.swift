@@ -194,7 +194,7 @@ public final class Interpreter {
             switch try await evaluate(sequence) {
             case .list(let list): pairs = list.enumerated().map { (.number(Double($0.offset)), $0.element) }
             case .map(let map): pairs = map.entries.map { (.string($0.key), key == nil ? .string($0.key) : $0.value) }
-            case .string(let text): pairs = text.enumerated().map { (.number(Double($0.offset)), .string(String($0.element))) }
+            case .string(let text): pairs = ScalarText.characters(text).enumerated().map { (.number(Double($0.offset)), .string($0.element)) }
             case let other: throw ScriptError(location, "'for' walks a list, a range or a map, not a \(other.typeName)")
             }
             for (first, item) in pairs {
@@ -450,10 +450,10 @@ public final class Interpreter {
         case .map(let map):
             return try entry(of: map, index.description, at: location)
         case .string(let text):
-            guard let number = index.number, number >= 0, Int(number) < text.count else {
+            guard let number = index.number, number == number.rounded(), number >= 0, Int(number) < ScalarText.count(text) else {
                 throw ScriptError(location, "index '\(index)' is out of range of the string")
             }
-            return .string(String(text[text.index(text.startIndex, offsetBy: Int(number))]))
+            return .string(ScalarText.slice(text, Int(number), Int(number) + 1))
         default:
             throw ScriptError(location, "a \(value.typeName) cannot be indexed")
         }

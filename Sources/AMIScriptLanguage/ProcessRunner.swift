@@ -104,9 +104,33 @@ enum ProcessRunner {
             }
         }
         for descriptor in open where descriptor >= 0 { close(descriptor) }
-        if timedOut { kill(-pid, SIGKILL); kill(pid, SIGKILL) }
         var status: Int32 = 0
+        // A program that closed its output (or sent it elsewhere) may still run: the
+        // deadline holds until it ends, too.
+        if !timedOut, let deadline {
+            var pause: useconds_t = 1_000
+            while true {
+                let ended = waitpid(pid, &status, WNOHANG)
+                if ended == pid || (ended < 0 && errno != EINTR) { break }
+                if Clock.now >= deadline {
+                    timedOut = true
+                    break
+                }
+                usleep(pause)
+                pause = min(pause * 2, 50_000)
+            }
+            if !timedOut {
+                return outcome(status: status, collected: collected, dropped: dropped, arguments: arguments, timeout: timeout, timedOut: false)
+            }
+        }
+        if timedOut { kill(-pid, SIGKILL); kill(pid, SIGKILL) }
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        return outcome(status: status, collected: collected, dropped: dropped, arguments: arguments, timeout: timeout, timedOut: timedOut)
+    }
+
+    /// The result of a program that ended with `status` (from waitpid).
+    private static func outcome(status: Int32, collected: [[UInt8]], dropped: [Int], arguments: [String],
+                                timeout: Double?, timedOut: Bool) -> Outcome {
         var errorText = String(decoding: collected[1], as: UTF8.self)
         for (index, name) in ["stdout", "stderr"].enumerated() where dropped[index] > 0 {
             errorText += "amiscript: exec: \(dropped[index]) more bytes of \(name) dropped (at most \(maxOutputBytes) are kept)\n"

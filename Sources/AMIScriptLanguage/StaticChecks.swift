@@ -50,8 +50,9 @@ private struct Definitions {
 
     mutating func collect(_ statement: Statement) {
         switch statement {
-        case let .set(name, _, value, _):
-            variables.insert(name)
+        case let .set(name, path, value, _):
+            // `set NAME[KEY]` needs NAME to exist: it does not make it.
+            if path.isEmpty { variables.insert(name) }
             collect(value)
         case let .forLoop(key, name, sequence, body, _):
             if let key { variables.insert(key) }

@@ -1,28 +1,22 @@
 /// Built-ins over text, lists and maps: substr, index, format, values, sort, reverse,
-/// slice, strftime. Positions count characters (what a person sees), from 0; a negative
-/// start counts from the end.
+/// slice, strftime. Positions count characters (Unicode scalars, as Tcl does: see
+/// ScalarText), from 0; a negative start counts from the end.
 enum TextBuiltins {
     static func call(_ name: String, _ arguments: [Value], at location: SourceLocation) throws -> Value {
         switch name {
         case "substr":
-            let characters = Array(arguments[0].description)
-            let start = try clampedStart(arguments[1], count: characters.count, name: "substr", at: location)
-            var end = characters.count
+            let text = arguments[0].description
+            let count = ScalarText.count(text)
+            let start = try clampedStart(arguments[1], count: count, name: "substr", at: location)
+            var end = count
             if arguments.count == 3 {
                 let length = try whole(arguments[2], name: "substr", what: "length", at: location)
                 guard length >= 0 else { throw ScriptError(location, "substr(): the length cannot be negative (\(length))") }
-                end = min(characters.count, start + length)
+                end = min(count, start + length)
             }
-            return .string(String(characters[start..<max(start, end)]))
+            return .string(ScalarText.slice(text, start, max(start, end)))
         case "index":
-            let text = Array(arguments[0].description)
-            let part = Array(arguments[1].description)
-            guard !part.isEmpty else { return .number(0) }
-            guard part.count <= text.count else { return .number(-1) }
-            for start in 0...(text.count - part.count) where text[start..<(start + part.count)].elementsEqual(part) {
-                return .number(Double(start))
-            }
-            return .number(-1)
+            return .number(Double(ScalarText.position(of: arguments[1].description, in: arguments[0].description) ?? -1))
         case "format":
             return .string(try Formatter.format(arguments[0].description, Array(arguments.dropFirst()), at: location))
         case "values":
@@ -33,7 +27,7 @@ enum TextBuiltins {
         case "reverse":
             switch arguments[0] {
             case .list(let items): return .list(items.reversed())
-            case .string(let text): return .string(String(text.reversed()))
+            case .string(let text): return .string(String(String.UnicodeScalarView(text.unicodeScalars.reversed())))
             case let other: throw ScriptError(location, "reverse() wants a list or a string, not a \(other.typeName)")
             }
         case "slice":
@@ -186,7 +180,7 @@ enum Formatter {
             case "s":
                 numeric = false
                 body = try next(for: spec).description
-                if let precision { body = String(body.prefix(precision)) }
+                if let precision { body = String(String.UnicodeScalarView(body.unicodeScalars.prefix(precision))) }
             case "d", "i", "x", "o", "X":
                 let value = try next(for: spec)
                 guard let number = value.number, number.isFinite, abs(number) < 9.2e18 else {
@@ -210,7 +204,7 @@ enum Formatter {
             default:
                 throw ScriptError(location, "format(): '\(spec)' is not a conversion (use %s %d %i %f %e %x %o or %%)")
             }
-            let padding = max(0, width - body.count)
+            let padding = max(0, width - ScalarText.count(body))
             if leftAlign {
                 body += String(repeating: " ", count: padding)
             } else if zeroPad && numeric {

@@ -34,6 +34,8 @@ final class StaticChecksTests: XCTestCase {
             """
         XCTAssertEqual(findings(script), ["t:5:30: warning: $escaped is read but set nowhere in the script"])
         XCTAssertEqual(findings("print $seen\n", context: .init(variables: ["seen"])), [], "the REPL's variables")
+        XCTAssertEqual(findings("set counts[x] 1\nprint $counts\n"), ["t:1:1: warning: $counts is read but set nowhere in the script"],
+                       "setting into a variable does not make it")
         XCTAssertEqual(findings("print \"${a.b} $c[$d]\"\n").count, 3, "every variable in a string, each once")
     }
 
