@@ -30,7 +30,8 @@ public enum Builtins {
         } else {
             expected = "\(counts.lowerBound) to \(counts.upperBound)"
         }
-        return "\(name)() takes \(expected) argument\(counts.upperBound == 1 ? "" : "s"), not \(count)"
+        let one = counts.lowerBound == 1 && (counts.upperBound == 1 || counts.upperBound == Int.max)
+        return "\(name)() takes \(expected) argument\(one ? "" : "s"), not \(count)"
     }
 
     static func call(_ name: String, _ arguments: [Value], interpreter: Interpreter, at location: SourceLocation) throws -> Value {
@@ -81,10 +82,17 @@ public enum Builtins {
             guard case .map(let map) = arguments[0] else { throw ScriptError(location, "keys() wants a map") }
             return .list(map.keys.map(Value.string))
         case "get":
-            guard case .map(let map) = arguments[0] else {
-                throw ScriptError(location, "get() wants a map first, not a \(arguments[0].typeName)")
+            let fallback = arguments.count == 3 ? arguments[2] : .none
+            switch arguments[0] {
+            case .map(let map):
+                return map[text(1)] ?? fallback
+            case .list(let items):
+                // `get($argv, 0, "default")`: an optional item, as an optional entry.
+                guard let position = try interpreter.readPosition(arguments[1], count: items.count, at: location) else { return fallback }
+                return items[position]
+            default:
+                throw ScriptError(location, "get() wants a map or a list first, not a \(arguments[0].typeName)")
             }
-            return map[text(1)] ?? (arguments.count == 3 ? arguments[2] : .none)
         case "replace":
             return .string(ScalarText.replacing(text(0), text(1), with: text(2)))
         case "env":

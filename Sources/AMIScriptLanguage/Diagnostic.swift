@@ -24,7 +24,7 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
     /// `FILE:LINE:COL: error: MESSAGE` (or `warning:`), the source line, and a caret under the column.
     public func rendered(in source: SourceFile?) -> String {
         var text = description + "\n"
-        if let source, location.file == source.name {
+        if let source, location.sourceID == 0 ? location.file == source.name : location.sourceID == source.id {
             var line = source.line(location.line)
             if masksSecret { line = Self.maskingWord(in: line, at: location.column) }
             if !line.isEmpty || location.line <= source.lineStarts.count {

@@ -255,7 +255,8 @@ extension Interpreter {
             if case .eof? = try await take(inputs) { break }
         }
         let left = deadline - Clock.now
-        if left > 0 { try await Task.sleep(nanoseconds: UInt64(left * 1_000_000_000)) }
+        // Capped at a century: `sleep 1e12` waits "forever" instead of overflowing.
+        if left > 0 { try await Task.sleep(nanoseconds: UInt64(min(left, 3.2e9) * 1_000_000_000)) }
     }
 
     func bind(_ result: AMIActionResult) {

@@ -14,7 +14,10 @@ extension Interpreter {
             var words: [String] = []
             for argument in arguments { words.append(try await evaluate(argument).description) }
             if name == "sh" { words = ["/bin/sh", "-c", words[0]] }
-            guard !words[0].isEmpty else { throw ScriptError(location, "exec(): the program name is empty") }
+            guard !words[0].isEmpty else {
+                // Like any program that cannot start: status 127 and the reason.
+                return ProcessRunner.Outcome(status: 127, stdout: "", stderr: "amiscript: exec: cannot run '': the program name is empty\n").value
+            }
             let seconds = lookup("timeout")?.number ?? configuration.timeout
             return await ProcessRunner.run(words, environment: configuration.environment, timeout: seconds < 0 ? nil : seconds).value
         default:

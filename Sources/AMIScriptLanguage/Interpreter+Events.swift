@@ -66,8 +66,13 @@ extension Interpreter {
     /// while it is evaluated (and as it was afterwards).
     func condition(_ condition: Expression, holdsFor packet: AMIPacket) async throws -> Bool {
         let saved = lookup("event")
+        let savedContext = waitRefusedInside
         assign("event", Self.map(of: packet))
+        // It runs while events are read: nothing in it may wait for more (a proc it calls
+        // that sends an action would read its own event and recurse).
+        waitRefusedInside = waitRefusedInside ?? "a 'where' condition (it runs while events are read)"
         defer {
+            waitRefusedInside = savedContext
             if let saved { assign("event", saved) } else { _ = unassign("event") }
         }
         return try await evaluate(condition).isTrue
@@ -77,29 +82,35 @@ extension Interpreter {
     /// global scope with `$event` bound; afterwards `$event` is what it was (a handler that
     /// runs during an `action` in an `expect event` branch leaves the branch's `$event`).
     func runEventHandlers() async throws {
-        guard !handlerQueue.isEmpty, runningHandler == nil else { return }
+        guard !handlerQueue.isEmpty, waitRefusedInside == nil else { return }
         let savedLocals = locals
         let savedEvent = globals["event"]
         defer {
             locals = savedLocals
-            runningHandler = nil
+            waitRefusedInside = nil
             globals["event"] = savedEvent
         }
         locals = []
         while !handlerQueue.isEmpty {
             let (packet, handlers) = handlerQueue.removeFirst()
             for handler in handlers {
-                runningHandler = handler.display
+                waitRefusedInside = "an event handler"
                 assign("event", Self.map(of: packet))
-                try await execute(handler.body)
+                do {
+                    try await execute(handler.body)
+                } catch var error as ScriptError {
+                    // Said where it happened: the handler ran in the middle of another line.
+                    error.diagnostic.message = "in the event handler \(handler.display): " + error.diagnostic.message
+                    throw error
+                }
             }
         }
     }
 
     /// Statements that wait cannot run inside a handler (it runs while something waits).
     func refuseInsideHandler(_ what: String, at location: SourceLocation) throws {
-        if let runningHandler {
-            throw ScriptError(location, "'\(what)' waits, and cannot run inside an event handler (\(runningHandler))")
+        if let waitRefusedInside {
+            throw ScriptError(location, "'\(what)' waits, and cannot run inside \(waitRefusedInside)")
         }
     }
 }

@@ -42,8 +42,8 @@ public final class Interpreter {
     var eventHandlers: [EventHandler] = []
     /// Events taken by handlers whose handlers have not run yet.
     var handlerQueue: [(AMIPacket, [EventHandler])] = []
-    /// The handler running now (waiting statements are refused inside one).
-    var runningHandler: String?
+    /// Where the script is when it may not wait: "an event handler (on event …)" or "a 'where' condition"; nil elsewhere.
+    var waitRefusedInside: String?
     /// What `interact` runs: the REPL on this interpreter (set by the command line; nil
     /// without a terminal).
     /// It returns nil to go on with the script, or the code of an `exit` typed there.
@@ -106,7 +106,7 @@ public final class Interpreter {
         } else {
             locals[locals.count - 1][name] = value
         }
-        if name == "match_max", let size = value.number, size > 0 { buffer.maxBytes = Int(size) }
+        if name == "match_max", let size = value.number, size > 0 { buffer.maxBytes = Int(min(size, 1e15)) }
     }
 
     /// Removes a variable (from the proc's scope when it is there); false when none.
@@ -439,24 +439,34 @@ public final class Interpreter {
     func element(of value: Value, _ index: Value, at location: SourceLocation) throws -> Value {
         switch value {
         case .list(let items):
-            guard let number = index.number, number == number.rounded() else {
-                throw ScriptError(location, "a list index is a whole number, not '\(index)'")
-            }
-            let position = number < 0 ? items.count + Int(number) : Int(number)
-            guard position >= 0, position < items.count else {
-                throw ScriptError(location, "index \(Value.format(number)) is out of range (the list has \(items.count) item\(items.count == 1 ? "" : "s"))")
+            let position = try readPosition(index, count: items.count, at: location)
+            guard let position else {
+                throw ScriptError(location, "index \(index) is out of range (the list has \(items.count) item\(items.count == 1 ? "" : "s"))")
             }
             return items[position]
         case .map(let map):
             return try entry(of: map, index.description, at: location)
         case .string(let text):
-            guard let number = index.number, number == number.rounded(), number >= 0, Int(number) < ScalarText.count(text) else {
-                throw ScriptError(location, "index '\(index)' is out of range of the string")
+            let count = ScalarText.count(text)
+            guard let position = try readPosition(index, count: count, at: location) else {
+                throw ScriptError(location, "index \(index) is out of range (the string has \(count) character\(count == 1 ? "" : "s"))")
             }
-            return .string(ScalarText.slice(text, Int(number), Int(number) + 1))
+            return .string(ScalarText.slice(text, position, position + 1))
         default:
             throw ScriptError(location, "a \(value.typeName) cannot be indexed")
         }
+    }
+
+    /// The position a read index names in a list or string of `count`: a whole number from
+    /// 0, or from -1 for the last (nil when outside); any other value is an error.
+    func readPosition(_ index: Value, count: Int, at location: SourceLocation) throws -> Int? {
+        guard let number = index.number, number == number.rounded() else {
+            throw ScriptError(location, "an index is a whole number, not '\(index)'")
+        }
+        // Far outside any list: also keeps the conversion to Int safe.
+        guard abs(number) <= Double(count) else { return nil }
+        let position = number < 0 ? count + Int(number) : Int(number)
+        return position < count ? position : nil
     }
 
     func interpolate(_ literal: StringLiteral, at location: SourceLocation) throws -> String {

@@ -79,16 +79,27 @@ enum ProcessRunner {
         var open = [output[0], errors[0]]
         let deadline = timeout.map { Clock.now + $0 }
         var timedOut = false
+        var status: Int32 = 0
+        var ended = false
+        // After the program ends, what it started in the background (`sh("daemon &")`) may
+        // hold its output open: read on while output comes, then return without it.
+        var drainUntil = Double.infinity
         while open.contains(where: { $0 >= 0 }) {
-            var waiting = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            var wait: Int32 = -1
-            if let deadline {
-                let left = deadline - Clock.now
-                if left <= 0 { timedOut = true; break }
-                wait = Int32(min(left * 1000 + 1, 60_000))
+            if !ended, Self.reap(pid, &status) {
+                ended = true
+                drainUntil = Clock.now + 0.1
             }
-            let ready = poll(&waiting, nfds_t(waiting.count), wait)
-            if ready < 0, errno == EINTR { continue }
+            let now = Clock.now
+            if ended, now >= drainUntil { break }
+            if !ended, let deadline, now >= deadline {
+                timedOut = true
+                break
+            }
+            // Short waits while the program runs, to notice its end.
+            var left = min(ended ? drainUntil - now : 0.1, (deadline ?? .infinity) - now)
+            left = max(0, left)
+            var waiting = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&waiting, nfds_t(waiting.count), Int32(left * 1000) + 1)
             if ready <= 0 { continue }
             for index in 0..<2 where open[index] >= 0 && waiting[index].revents != 0 {
                 var chunk = [UInt8](repeating: 0, count: 65_536)
@@ -97,6 +108,7 @@ enum ProcessRunner {
                     let room = max(0, maxOutputBytes - collected[index].count)
                     collected[index] += chunk[..<min(count, room)]
                     dropped[index] += count - min(count, room)
+                    if ended { drainUntil = Clock.now + 0.1 }
                 } else if count == 0 || errno != EINTR {
                     close(open[index])
                     open[index] = -1
@@ -104,28 +116,39 @@ enum ProcessRunner {
             }
         }
         for descriptor in open where descriptor >= 0 { close(descriptor) }
-        var status: Int32 = 0
         // A program that closed its output (or sent it elsewhere) may still run: the
         // deadline holds until it ends, too.
-        if !timedOut, let deadline {
-            var pause: useconds_t = 1_000
-            while true {
-                let ended = waitpid(pid, &status, WNOHANG)
-                if ended == pid || (ended < 0 && errno != EINTR) { break }
-                if Clock.now >= deadline {
-                    timedOut = true
-                    break
-                }
+        var pause: useconds_t = 1_000
+        while !ended, !timedOut {
+            if Self.reap(pid, &status) {
+                ended = true
+            } else if let deadline, Clock.now >= deadline {
+                timedOut = true
+            } else if deadline == nil {
+                while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+                ended = true
+            } else {
                 usleep(pause)
                 pause = min(pause * 2, 50_000)
             }
-            if !timedOut {
-                return outcome(status: status, collected: collected, dropped: dropped, arguments: arguments, timeout: timeout, timedOut: false)
-            }
         }
-        if timedOut { kill(-pid, SIGKILL); kill(pid, SIGKILL) }
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        if timedOut {
+            kill(-pid, SIGKILL)
+            kill(pid, SIGKILL)
+            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        }
         return outcome(status: status, collected: collected, dropped: dropped, arguments: arguments, timeout: timeout, timedOut: timedOut)
+    }
+
+    /// True when the program has ended (its status in `status`), without waiting; also
+    /// true when it cannot be waited for any more.
+    private static func reap(_ pid: pid_t, _ status: inout Int32) -> Bool {
+        while true {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { return true }
+            if result == 0 { return false }
+            if errno != EINTR { return true }
+        }
     }
 
     /// The result of a program that ended with `status` (from waitpid).

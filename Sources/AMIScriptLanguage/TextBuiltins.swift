@@ -149,6 +149,8 @@ enum Formatter {
             var spec = "%"
             var leftAlign = false
             var zeroPad = false
+            /// `+` or ` `: what a number that is not negative starts with.
+            var positiveSign = ""
             var width = 0
             var precision: Int?
             var conversion: Character?
@@ -158,6 +160,10 @@ enum Formatter {
                     leftAlign = true
                 } else if c == "0" && width == 0 && precision == nil {
                     zeroPad = true
+                } else if c == "+" && width == 0 && precision == nil {
+                    positiveSign = "+"
+                } else if c == " " && width == 0 && precision == nil {
+                    if positiveSign.isEmpty { positiveSign = " " }
                 } else if let digit = c.wholeNumberValue, c.isASCII {
                     if precision != nil { precision = precision! * 10 + digit } else { width = width * 10 + digit }
                     guard width <= 10_000, precision ?? 0 <= 10_000 else {
@@ -183,8 +189,11 @@ enum Formatter {
                 if let precision { body = String(String.UnicodeScalarView(body.unicodeScalars.prefix(precision))) }
             case "d", "i", "x", "o", "X":
                 let value = try next(for: spec)
-                guard let number = value.number, number.isFinite, abs(number) < 9.2e18 else {
+                guard let number = value.number else {
                     throw ScriptError(location, "format(): '\(spec)' wants a number, not '\(value)'")
+                }
+                guard number.isFinite, abs(number) < 9.2e18 else {
+                    throw ScriptError(location, "format(): \(Value.format(number)) is out of the range of '\(spec)' (whole numbers up to 9.2e18)")
                 }
                 let integer = Int64(number.rounded(.towardZero))
                 let magnitude = integer.magnitude
@@ -194,21 +203,25 @@ enum Formatter {
                 case "o": body = String(magnitude, radix: 8)
                 default: body = String(magnitude)
                 }
-                if integer < 0 { body = "-" + body }
+                // C: the precision of an integer is its least number of digits.
+                if let precision, body.count < precision { body = String(repeating: "0", count: precision - body.count) + body }
+                if precision != nil { zeroPad = false }
+                if integer < 0 { body = "-" + body } else if conversion == "d" || conversion == "i" { body = positiveSign + body }
             case "f", "e", "g", "E", "G":
                 let value = try next(for: spec)
                 guard let number = value.number else {
                     throw ScriptError(location, "format(): '\(spec)' wants a number, not '\(value)'")
                 }
                 body = cFormat(number, conversion: conversion, precision: precision ?? 6)
+                if !body.hasPrefix("-") { body = positiveSign + body }
             default:
-                throw ScriptError(location, "format(): '\(spec)' is not a conversion (use %s %d %i %f %e %x %o or %%)")
+                throw ScriptError(location, "format(): '\(spec)' is not a conversion (use %s %d %i %f %e %g %x %X %o or %%, with the flags - 0 + and blank)")
             }
             let padding = max(0, width - ScalarText.count(body))
             if leftAlign {
                 body += String(repeating: " ", count: padding)
             } else if zeroPad && numeric {
-                let sign = body.hasPrefix("-") ? "-" : ""
+                let sign = body.first.map { "-+ ".contains($0) } == true ? String(body.first!) : ""
                 body = sign + String(repeating: "0", count: padding) + body.dropFirst(sign.count)
             } else {
                 body = String(repeating: " ", count: padding) + body

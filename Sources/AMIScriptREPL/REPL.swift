@@ -25,6 +25,8 @@ public final class REPL {
     private let signals = SignalState()
     private var signalSource: DispatchSourceSignal?
     private var exitCode: Int32?
+    /// Every input run so far, by `SourceFile.id`, to quote the line an error points at.
+    private var sources: [Int: SourceFile] = [:]
     /// A raw packet with a line that is no header, waiting for the user's yes.
     private var unconfirmedPacket: [String]?
     /// `--json` or `set json on`: packets are shown as JSON lines instead of blocks.
@@ -33,8 +35,11 @@ public final class REPL {
     private var interacting = false
     private var returnToScript = false
 
-    public init(interpreter: Interpreter, environment: [String: String], json: Bool = false) {
+    /// `script`: the script the interpreter ran (`interact`, `-i`), to quote its lines in
+    /// errors from its procs and handlers.
+    public init(interpreter: Interpreter, environment: [String: String], json: Bool = false, script: SourceFile? = nil) {
         self.interpreter = interpreter
+        if let script { sources[script.id] = script }
         self.history = HistoryFile(path: HistoryFile.defaultPath(environment: environment))
         self.showJSON = json
     }
@@ -174,6 +179,7 @@ public final class REPL {
     /// point into the text as typed) and its response is shown.
     private func runCode(_ text: String, asShorthand showResult: Bool) async {
         let source = SourceFile(name: "repl", text: text)
+        sources[source.id] = source
         let (script, diagnostics) = showResult ? Parser.parseActionShorthand(source) : Parser.parse(source)
         if !diagnostics.isEmpty {
             for diagnostic in diagnostics { write(diagnostic.rendered(in: source)) }
@@ -202,9 +208,15 @@ public final class REPL {
             if error.exitCode == ExitCode.interrupted {
                 write("interrupted\n")
             } else {
-                write(error.diagnostic.rendered(in: source))
+                write(rendered(error))
             }
         }
+    }
+
+    /// An error with the line it happened on: in the input just typed, or in the earlier
+    /// one that defined the proc or handler it came from.
+    private func rendered(_ error: ScriptError) -> String {
+        error.diagnostic.rendered(in: sources[error.diagnostic.location.sourceID])
     }
 
     /// A raw packet: with an `Action:` header it is sent as that action (its response
@@ -417,7 +429,7 @@ public final class REPL {
         }
         if idle.more > 0, showEvents, !showJSON { text += "(\(idle.more) more packets came meanwhile; they are in the expect buffer)\n" }
         if let error = idle.error {
-            text += "error in \(error.diagnostic.message)\n"
+            text += rendered(error)
         }
         if let reason = idle.ended {
             text += "connection closed: \(reason)\n"

@@ -34,8 +34,8 @@ public final class AMIClientSession: ScriptSession {
     public func connect(host: String, port: Int, tls: Bool, timeout: Double) async throws(SessionError) -> String? {
         let seconds = timeout > 0 ? timeout : 10
         var configuration = AMIConnection.Configuration(
-            connectTimeout: .nanoseconds(Int64(seconds * 1e9)),
-            bannerTimeout: .nanoseconds(Int64(min(seconds, 3) * 1e9)))
+            connectTimeout: Self.amount(seconds),
+            bannerTimeout: Self.amount(min(seconds, 3)))
         if tls { configuration.tls = tlsOptions }
         let tracer = self.tracer
         let logBox = self.logBox
@@ -68,7 +68,7 @@ public final class AMIClientSession: ScriptSession {
     public func receive(timeout: Double?) async throws(SessionError) -> [SessionInput] {
         guard let connection else { return [.eof("not connected")] }
         do {
-            let items = try await connection.nextBatch(timeout: timeout.map { .nanoseconds(Int64($0 * 1e9)) })
+            let items = try await connection.nextBatch(timeout: timeout.map(Self.amount))
             var inputs: [SessionInput] = []
             inputs.reserveCapacity(items.count)
             for item in items {
@@ -107,11 +107,18 @@ public final class AMIClientSession: ScriptSession {
         }
     }
 
+    /// Seconds as NIO's nanoseconds: a script may ask for any number (`set timeout 1e12`
+    /// means "as good as forever"), so it is capped at a century instead of overflowing.
+    static func amount(_ seconds: Double) -> TimeAmount {
+        guard seconds.isFinite || seconds > 0 else { return .zero }
+        return .nanoseconds(Int64(min(max(seconds, 0), 3.2e9) * 1e9))
+    }
+
     public func close(logoff: Bool, timeout: Double) async {
         guard let connection else { return }
         self.connection = nil
         if logoff, connection.end == nil {
-            try? await connection.logoff(timeout: .nanoseconds(Int64(timeout * 1e9)))
+            try? await connection.logoff(timeout: Self.amount(timeout))
         }
         await connection.close()
         tracer?.flush()

@@ -196,14 +196,14 @@ struct ScriptRunner {
         if name != "-", Terminal.isTerminal(0) {
             let json = options.json
             interpreter.interactHook = { interpreter in
-                await REPL(interpreter: interpreter, environment: environment, json: json).interact()
+                await REPL(interpreter: interpreter, environment: environment, json: json, script: source).interact()
             }
         }
         var (code, error) = await interpreter.run(script.statements)
         if let error { StandardStreams.writeError(error.diagnostic.rendered(in: source)) }
         if options.interactive {
             // -i: the REPL goes on with the script's state, whatever the script ended with.
-            code = await REPL(interpreter: interpreter, environment: environment, json: options.json).run()
+            code = await REPL(interpreter: interpreter, environment: environment, json: options.json, script: source).run()
         } else {
             await interpreter.finish()
         }

@@ -624,3 +624,24 @@ def test_interact_typed_in_the_repl_goes_on(server, history):
     child.expect("went on")
     child.expect(ANY_PROMPT)
     quit(child)
+
+
+def test_an_error_in_a_handler_names_it_and_quotes_its_own_line(server, history):
+    """A handler typed earlier fails during a later line: the message names the handler
+    and quotes the handler's line, not the line just typed."""
+    child = start(server, history)
+    child.sendline("connect; login admin secret5 events on")
+    child.expect(r"ami admin@")
+    child.sendline("on event UserEvent {\n  print $event.Nope\n}")
+    child.expect(ANY_PROMPT)
+    child.sendline("action UserEvent UserEvent=q; sleep 0.3")
+    child.expect(r"repl:2:15: error: in the event handler on event UserEvent \(line 1\): no key 'Nope'")
+    child.expect(r"  print \$event\.Nope\r\n\s+\^")
+    child.expect(ANY_PROMPT)
+    # The same while idle at the prompt: an event from another connection.
+    subprocess.run([os.path.join(BUILD, "amiscript"), "-e",
+                    "connect; login admin secret5 events off; action UserEvent UserEvent=r; close"],
+                   env=dict(os.environ, AMI_PORT=str(server)), check=True)
+    child.expect(r"repl:2:15: error: in the event handler on event UserEvent \(line 1\): no key 'Nope'")
+    child.expect(r"  print \$event\.Nope")
+    quit(child)
