@@ -134,7 +134,12 @@ public final class Interpreter {
         switch statement {
         case let .set(name, path, value, location):
             if path.isEmpty {
-                assign(name, try await evaluate(value))
+                let newValue = try await evaluate(value)
+                // The variables amiscript itself reads as numbers: a typo must not be ignored.
+                if name == "timeout" || name == "match_max", newValue.number == nil {
+                    throw ScriptError(location, "$\(name) is a number\(name == "timeout" ? " of seconds (-1: forever)" : " of bytes"), not '\(newValue)'")
+                }
+                assign(name, newValue)
             } else {
                 try await assign(name, path: path, try await evaluate(value), at: location)
             }
