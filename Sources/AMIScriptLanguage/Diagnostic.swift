@@ -28,13 +28,30 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
             var line = source.line(location.line)
             if masksSecret { line = Self.maskingWord(in: line, at: location.column) }
             if !line.isEmpty || location.line <= source.lineStarts.count {
-                text += line + "\n"
+                let (shown, caretColumn) = Self.window(of: line, around: location.column)
+                text += shown + "\n"
                 // Tabs stay tabs so the caret lines up in a terminal.
-                let pad = line.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+                let pad = shown.prefix(max(0, caretColumn - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
                 text += pad + "^\n"
             }
         }
         return text
+    }
+
+    /// Characters of a quoted line kept on each side of the column: a long line (a
+    /// generated script, one huge literal) is cut to a readable window with `…` at the cuts.
+    static let quotedReach = 60
+
+    /// The part of `line` to quote around `column`, and the caret's column in it.
+    static func window(of line: String, around column: Int) -> (text: String, caretColumn: Int) {
+        let characters = Array(line)
+        guard characters.count > 2 * quotedReach + 20 else { return (line, column) }
+        let index = min(max(0, column - 1), characters.count)
+        let start = max(0, index - quotedReach)
+        let end = min(characters.count, index + quotedReach)
+        let head = start > 0 ? "…" : ""
+        let tail = end < characters.count ? "…" : ""
+        return (head + String(characters[start..<end]) + tail, index - start + head.count + 1)
     }
 
     /// The line with the word at `column` (a quoted string's inside, or a bare word up to

@@ -15,8 +15,13 @@ extension Interpreter {
         loggedIn = false
         buffer = ExpectBuffer(maxBytes: buffer.maxBytes)
         pendingEvents = EventQueue()
-        do {
+        do throws(SessionError) {
             let banner = try await session.connect(host: host, port: Int(portNumber), tls: tls, timeout: lookup("timeout")?.number ?? 10)
+            if let problem = Self.bannerProblem(banner, tls: tls) {
+                // Not an AMI server (or not without TLS): say so now, not at the next wait.
+                await session.close(logoff: false, timeout: 0)
+                throw SessionError.connectFailed(problem)
+            }
             assign("banner", .string(banner ?? ""))
             let version = banner.flatMap { $0.split(separator: "/").last.map(String.init) } ?? ""
             assign("ami_version", .string(version))
@@ -33,6 +38,18 @@ extension Interpreter {
             }
             throw ScriptError(location, message, exitCode: ExitCode.connection)
         }
+    }
+
+    /// What is wrong with the first line a server sent, or nil for an AMI banner
+    /// (`Asterisk Call Manager/…`, also a proxy's `… Call Manager Proxy/…`, PROTOCOL.md).
+    static func bannerProblem(_ banner: String?, tls: Bool) -> String? {
+        guard let banner else {
+            return "no AMI banner came (an AMI server greets at once)"
+                + (tls ? "" : "; if this is Asterisk's TLS port (5039 by default), connect with tls")
+        }
+        guard !banner.lowercased().contains("call manager") else { return nil }
+        let shown = banner.count > 80 ? String(banner.prefix(80)) + "…" : banner
+        return "not an AMI server: it greeted with '\(VisibleText.escaped(shown, quotes: false))'"
     }
 
     func evaluateOptional(_ expression: Expression?) async throws -> Value? {

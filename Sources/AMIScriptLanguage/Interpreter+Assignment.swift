@@ -14,6 +14,8 @@ extension Interpreter {
             case .index(let expression, let at): keys.append((try await evaluate(expression), at))
             }
         }
+        // The other entries were checked when they were made: only the new one's depth counts.
+        if let newValue { try Self.checkNesting([newValue], levelsAbove: keys.count, at: location) }
         assign(name, try Self.updating(current, at: keys[...], to: newValue))
     }
 

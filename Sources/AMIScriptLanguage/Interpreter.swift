@@ -284,14 +284,16 @@ public final class Interpreter {
             return .string(try regexSource(literal, at: location))
         case .variable(let path, let location):
             return try read(path, at: location)
-        case .list(let items, _):
+        case .list(let items, let location):
             var values: [Value] = []
             for item in items { values.append(try await evaluate(item)) }
+            try Self.checkNesting(values, levelsAbove: 1, at: location)
             return .list(values)
-        case .map(let entries, _):
+        case .map(let entries, let location):
             var map = OrderedMap()
             map.reserveCapacity(entries.count)
             for entry in entries { map[entry.key] = try await evaluate(entry.value) }
+            try Self.checkNesting(map.values, levelsAbove: 1, at: location)
             return .map(map)
         case let .unary(op, operand, location):
             let value = try await evaluate(operand)
@@ -459,6 +461,15 @@ public final class Interpreter {
             return .string(ScalarText.slice(text, position, position + 1))
         default:
             throw ScriptError(location, "a \(value.typeName) cannot be indexed")
+        }
+    }
+
+    /// Values put `levelsAbove` lists or maps deep must not make a value nest deeper than
+    /// `Value.maxNesting`: printing, comparing and freeing it walk it on the stack.
+    static func checkNesting(_ values: [Value], levelsAbove: Int, at location: SourceLocation) throws {
+        let room = Value.maxNesting - levelsAbove
+        for value in values where value.nesting(upTo: room + 1) > room {
+            throw ScriptError(location, "a value nested deeper than \(Value.maxNesting) levels of lists and maps")
         }
     }
 

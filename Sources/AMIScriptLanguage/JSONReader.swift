@@ -10,7 +10,7 @@ public struct JSONReader {
         public var description: String { "line \(line), column \(column): \(message)" }
     }
 
-    public static let maximumDepth = 512
+    public static let maximumDepth = Value.maxNesting
 
     private let bytes: [UInt8]
     private var index = 0

@@ -8,6 +8,8 @@ public struct Parser {
     private var cached: (token: Token, regex: Bool, before: Int, nesting: Int)?
     private var diagnostics: [Diagnostic] = []
     private var loopDepth = 0
+    /// Levels of blocks and expressions open now (see `maxNesting`).
+    private var depth = 0
     private var procDepth = 0
     private var expectBranchDepth = 0
     /// The first statement is an action written without its keyword (the REPL's shorthand).
@@ -189,6 +191,8 @@ public struct Parser {
         guard open.symbol == "{" else {
             throw Diagnostic(location(open), "expected '{' to start \(context), found \(describe(open))")
         }
+        try enterNesting()
+        defer { depth -= 1 }
         try advance()
         let body = statements(topLevel: false)
         let close = try peek()
@@ -808,7 +812,24 @@ public struct Parser {
     ]
 
     private mutating func expression() throws(Diagnostic) -> Expression {
-        try binary(level: 0)
+        try enterNesting()
+        defer { depth -= 1 }
+        return try binary(level: 0)
+    }
+
+    /// How deep blocks, brackets, parentheses and unary operators may nest. The parser
+    /// descends once per level, on the thread's stack: beyond this a script gets an error,
+    /// not a stack overflow (no real script comes near it).
+    static let maxNesting = 100
+
+    /// One level deeper (the caller undoes it with `defer { depth -= 1 }`).
+    private mutating func enterNesting() throws(Diagnostic) {
+        depth += 1
+        guard depth <= Self.maxNesting else {
+            let token = try peek()
+            depth -= 1
+            throw Diagnostic(location(token), "nesting too deep: more than \(Self.maxNesting) levels of blocks, brackets, parentheses and operators")
+        }
     }
 
     private mutating func binary(level: Int) throws(Diagnostic) -> Expression {
@@ -840,6 +861,8 @@ public struct Parser {
         let token = try peek()
         if let symbol = token.symbol, symbol == "!" || symbol == "-" {
             try advance()
+            try enterNesting()
+            defer { depth -= 1 }
             return .unary(symbol, try unary(), location(token))
         }
         return try postfix()

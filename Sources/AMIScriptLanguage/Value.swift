@@ -8,6 +8,28 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     case map(OrderedMap)
     case none
 
+    /// How deep lists and maps may nest in one value (parse_json's limit too): printing,
+    /// comparing, JSON and freeing walk a value on the stack.
+    public static let maxNesting = 512
+
+    /// Levels of lists and maps in the value (0 for a scalar), counted no further than
+    /// `limit` (the answer is then `limit`): a check need not walk a whole deep value.
+    func nesting(upTo limit: Int) -> Int {
+        guard limit > 0 else { return 0 }
+        let children: [Value]
+        switch self {
+        case .list(let items): children = items
+        case .map(let map): children = map.values
+        default: return 0
+        }
+        var deepest = 0
+        for child in children {
+            deepest = max(deepest, child.nesting(upTo: limit - 1))
+            if deepest == limit - 1 { break }
+        }
+        return 1 + deepest
+    }
+
     /// How a value prints: numbers without a needless `.0`, lists and maps readable.
     public var description: String {
         switch self {
@@ -88,6 +110,7 @@ public struct OrderedMap: Sendable, Hashable {
     }
 
     public var keys: [String] { entries.map(\.key) }
+    public var values: [Value] { entries.map(\.value) }
 
     public mutating func reserveCapacity(_ count: Int) {
         entries.reserveCapacity(count)

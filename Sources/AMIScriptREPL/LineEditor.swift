@@ -23,11 +23,21 @@ final class LineEditor {
 
     init(completer: @escaping (_ line: String, _ word: String) -> [String]) {
         LineEditor.completer = completer
+        Self.useUTF8Characters()
         // Completion words end at blanks and at the quote/paren/= of a header value.
         // Signals stay with the REPL (Ctrl-C abandons a wait; the line is cleared here).
         amiscript_rl_setup(strdup("amiscript"), strdup(" \t\n\"'(=,")) { text, _, _ in
             LineEditor.complete(text)
         }
+    }
+
+    /// libedit decodes typed bytes into characters by the C library's LC_CTYPE, and a
+    /// process starts in the "C" locale, where a byte above 127 is no character: typed
+    /// "hé ✓" came out as "h ". Take the user's locale; when it is not UTF-8 (LANG unset,
+    /// or "C"), C.UTF-8, which every glibc has: AMI text is UTF-8 whatever the terminal says.
+    private static func useUTF8Characters() {
+        if setlocale(LC_CTYPE, "") != nil, let codeset = nl_langinfo(nl_item(CODESET)), String(cString: codeset) == "UTF-8" { return }
+        _ = setlocale(LC_CTYPE, "C.UTF-8")
     }
 
     /// Shows the prompt and starts taking a line.

@@ -5,7 +5,8 @@ A golden script states in comments how it is run and what it must do:
 
     # args: 123@default          arguments after the script
     # options: --timeout 1       amiscript options before the script
-    # amisim: --fault stall      a simulator started with these options (default: plain)
+    # amisim: --fault stall      a simulator started with these options (default: plain; shell quoting)
+                                 (its address in the output is written 127.0.0.1:$AMI_PORT)
     # env: NAME=value ...        environment variables for amiscript
     # stdin: a line              a line of standard input (repeatable)
     # exit: 0
@@ -14,6 +15,7 @@ A golden script states in comments how it is run and what it must do:
 """
 import os
 import re
+import shlex
 import subprocess
 from dataclasses import dataclass, field
 
@@ -57,7 +59,7 @@ def expectation(text):
         elif key == "options":
             result.options = value.split()
         elif key == "amisim":
-            result.simulator = value.split()
+            result.simulator = shlex.split(value)
         elif key == "env":
             for pair in value.split():
                 name, equals, setting = pair.partition("=")
@@ -108,6 +110,9 @@ def run(relative, simulators):
     result = subprocess.run([os.path.join(BUILD, "amiscript"), *expected.options, relative, *expected.arguments],
                             cwd=ROOT, env=env, input=expected.stdin or "", capture_output=True,
                             text=True, timeout=60)
+    # The simulator's port changes from run to run: the expectations say $AMI_PORT.
+    result.stdout = result.stdout.replace(f"127.0.0.1:{port}", "127.0.0.1:$AMI_PORT")
+    result.stderr = result.stderr.replace(f"127.0.0.1:{port}", "127.0.0.1:$AMI_PORT")
     return expected, result
 
 

@@ -645,3 +645,20 @@ def test_an_error_in_a_handler_names_it_and_quotes_its_own_line(server, history)
     child.expect(r"repl:2:15: error: in the event handler on event UserEvent \(line 1\): no key 'Nope'")
     child.expect(r"  print \$event\.Nope")
     quit(child)
+
+
+@pytest.mark.parametrize("lang", [None, "C.UTF-8"])
+def test_typed_non_ascii_text_arrives_whole(server, history, lang):
+    """Caller names, queue names and DB values are often UTF-8: typed, they reach the
+    script whole, with LANG set to a UTF-8 locale or not set at all."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LC_CTYPE")}
+    env.update(AMI_PORT=str(server), AMI_HOST="127.0.0.1", AMISCRIPT_HISTORY=history, TERM="xterm")
+    if lang:
+        env["LANG"] = lang
+    child = pexpect.spawn(os.path.join(BUILD, "amiscript"), [], env=env, encoding="utf-8",
+                          timeout=10, dimensions=(40, 160))
+    child.expect("ami> ")
+    child.sendline('print "hé ✓" len("hé ✓")')
+    child.expect("\r\nhé ✓ 4\r\n")
+    child.expect(ANY_PROMPT)
+    quit(child)
