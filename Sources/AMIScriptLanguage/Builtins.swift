@@ -12,7 +12,7 @@ public enum Builtins {
         ("gsub", 3...3), ("keys", 1...1), ("values", 1...1), ("get", 2...3), ("sort", 1...2), ("reverse", 1...1),
         ("slice", 2...3), ("env", 1...2), ("now", 0...0), ("strftime", 1...2), ("md5", 1...1),
         ("urldecode", 1...1), ("secret", 0...1), ("json", 1...1), ("parse_json", 1...1),
-        ("read_file", 1...1), ("read_lines", 1...1), ("write_file", 2...2), ("append_file", 2...2),
+        ("read_file", 1...1), ("read_lines", 1...1), ("secret_file", 1...1), ("write_file", 2...2), ("append_file", 2...2),
         ("exec", 1...Int.max), ("sh", 1...1),
     ]
     public static let orderedNames: [String] = signatures.map(\.name)
@@ -121,6 +121,8 @@ public enum Builtins {
             return .string(line)
         case "substr", "index", "format", "values", "sort", "reverse", "slice", "strftime":
             return try TextBuiltins.call(name, arguments, at: location)
+        case "secret_file":
+            return .string(try SecretFile.read(text(0), what: "secret_file()", at: location))
         case "read_file", "read_lines", "write_file", "append_file":
             return try FileBuiltins.call(name, arguments, at: location)
         default:

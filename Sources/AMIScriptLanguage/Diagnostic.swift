@@ -9,10 +9,6 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
     public var location: SourceLocation
     public var message: String
     public var severity: Severity
-    /// The word at the location is a secret: the quoted source line shows it as stars
-    /// (a warning about a secret must not put it in a CI log).
-    public var masksSecret = false
-
     public init(_ location: SourceLocation, _ message: String, severity: Severity = .error) {
         self.location = location
         self.message = message
@@ -26,7 +22,8 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
         var text = description + "\n"
         if let source, location.sourceID == 0 ? location.file == source.name : location.sourceID == source.id {
             var line = source.line(location.line)
-            if masksSecret { line = Self.maskingWord(in: line, at: location.column) }
+            // A secret written in the line stays out of the message (and of a CI log).
+            line = SecretMasking.maskedSourceLine(line)
             if !line.isEmpty || location.line <= source.lineStarts.count {
                 let (shown, caretColumn) = Self.window(of: line, around: location.column)
                 text += shown + "\n"
@@ -52,26 +49,5 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
         let head = start > 0 ? "…" : ""
         let tail = end < characters.count ? "…" : ""
         return (head + String(characters[start..<end]) + tail, index - start + head.count + 1)
-    }
-
-    /// The line with the word at `column` (a quoted string's inside, or a bare word up to
-    /// the next blank) replaced by stars.
-    static func maskingWord(in line: String, at column: Int) -> String {
-        var characters = Array(line)
-        var index = max(0, column - 1)
-        guard index < characters.count else { return line }
-        var end: Character? = nil
-        if characters[index] == "\"" || characters[index] == "'" {
-            end = characters[index]
-            index += 1
-        }
-        while index < characters.count {
-            if let end, characters[index] == end { break }
-            if end == nil, characters[index] == " " || characters[index] == "\t" { break }
-            if end != nil, characters[index] == "\\", index + 1 < characters.count { characters[index] = "*"; index += 1 }
-            characters[index] = "*"
-            index += 1
-        }
-        return String(characters)
     }
 }

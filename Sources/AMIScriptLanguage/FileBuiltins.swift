@@ -26,7 +26,7 @@ enum FileBuiltins {
 
     private static func reason() -> String { String(cString: strerror(errno)) }
 
-    private static func read(_ path: String, name: String, at location: SourceLocation) throws -> String {
+    static func read(_ path: String, name: String, at location: SourceLocation) throws -> String {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw ScriptError(location, "\(name)(): cannot read \(path): \(reason())") }
         defer { close(descriptor) }

@@ -85,8 +85,12 @@ extension Interpreter {
         guard let username = try await evaluateOptional(user)?.description ?? configuration.environment["AMI_USERNAME"] else {
             throw ScriptError(location, "login needs a user name (login USER SECRET, or AMI_USERNAME)")
         }
-        guard let password = try await evaluateOptional(secret)?.description ?? configuration.environment["AMI_SECRET"] else {
-            throw ScriptError(location, "login needs a secret (login USER SECRET, or AMI_SECRET)")
+        var password = try await evaluateOptional(secret)?.description ?? configuration.environment["AMI_SECRET"]
+        if password == nil, let file = configuration.environment["AMI_SECRET_FILE"], !file.isEmpty {
+            password = try SecretFile.read(file, what: "login: AMI_SECRET_FILE", at: location)
+        }
+        guard let password else {
+            throw ScriptError(location, "login needs a secret (login USER SECRET, AMI_SECRET, or AMI_SECRET_FILE)")
         }
         var nonce: String?
         if md5 {

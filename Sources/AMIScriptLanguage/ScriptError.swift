@@ -43,6 +43,73 @@ public protocol ScriptOutput: AnyObject {
 
 /// Values that must never reach a trace, a log or an echo.
 public enum SecretMasking {
+    /// A line of a script as an error quotes it, with the secrets written in it as stars
+    /// (the same length, so a caret still points where it did): the SECRET of `login USER
+    /// SECRET` when written out, and the value of a `Secret=`/`Key=` header.
+    public static func maskedSourceLine(_ line: String) -> String {
+        let lower = line.lowercased()
+        guard lower.contains("login") || lower.contains("secret") || lower.contains("key") else { return line }
+        var characters = Array(line)
+        let folded = Array(lower)
+        func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+        func skipBlanks(_ i: inout Int) { while i < characters.count, characters[i] == " " || characters[i] == "\t" { i += 1 } }
+        /// The token at `i` (a quoted string or a bare word); masks it when `mask`; moves past it.
+        func token(_ i: inout Int, mask: Bool) -> String {
+            let start = i
+            if i < characters.count, characters[i] == "\"" || characters[i] == "'" {
+                let quote = characters[i]
+                i += 1
+                while i < characters.count, characters[i] != quote {
+                    if characters[i] == "\\" { if mask { characters[i] = "*" }; i += 1 }
+                    if i < characters.count { if mask { characters[i] = "*" }; i += 1 }
+                }
+                if i < characters.count { i += 1 }
+            } else {
+                // A bare value ends at a blank, a statement's end, or (inside a string) a
+                // quote or an escape: `send "Secret: x\r\n"`.
+                while i < characters.count, !" \t;{}\"'\\".contains(characters[i]) {
+                    if mask { characters[i] = "*" }
+                    i += 1
+                }
+            }
+            return String(folded[start..<min(i, folded.count)])
+        }
+        var i = 0
+        while i < characters.count {
+            let atWordStart = i == 0 || !isWordCharacter(characters[i - 1])
+            // `login` as a statement: first on the line, or after `;`, `{` or `}`.
+            var before = i - 1
+            while before >= 0, characters[before] == " " || characters[before] == "\t" { before -= 1 }
+            let startsStatement = before < 0 || ";{}".contains(characters[before])
+            if startsStatement, folded[i...].starts(with: "login"), i + 5 < characters.count, characters[i + 5] == " " || characters[i + 5] == "\t" {
+                var j = i + 5
+                skipBlanks(&j)
+                let user = token(&j, mask: false)
+                skipBlanks(&j)
+                var probe = j
+                let next = token(&probe, mask: false)
+                let keywords = ["md5", "events", "else"]
+                let written = !user.isEmpty && !next.isEmpty && !keywords.contains(user) && !keywords.contains(next)
+                    && !next.hasPrefix("$") && !next.contains("(")
+                if written { _ = token(&j, mask: true) }
+                i = max(j, i + 5)
+                continue
+            }
+            for name in ["secret=", "secret:", "key=", "key:"] where atWordStart && folded[i...].starts(with: name) {
+                var j = i + name.count
+                skipBlanks(&j)
+                let probe = j
+                var look = probe
+                let value = token(&look, mask: false)
+                if !value.isEmpty, !value.hasPrefix("$"), !value.contains("(") { _ = token(&j, mask: true) }
+                i = max(j, i + name.count) - 1
+                break
+            }
+            i += 1
+        }
+        return String(characters)
+    }
+
     /// `Secret: x` and `Key: x` lines with the value replaced.
     public static func masked(_ text: String) -> String {
         guard text.range(of: "ecret") != nil || text.range(of: "ey:") != nil || text.range(of: "EY:") != nil else { return text }

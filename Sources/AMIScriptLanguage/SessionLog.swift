@@ -17,9 +17,15 @@ public final class SessionLog: Sendable {
     }
     private let state: Mutex<State>
 
-    /// nil when the file cannot be opened for appending.
+    /// nil when the file cannot be opened for appending. A new log gets mode 0600: it
+    /// holds the whole conversation (secrets masked, but callers, numbers, mailboxes).
     public init?(path: String) {
-        guard let file = fopen(path, "a") else { return nil }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return nil }
+        guard let file = fdopen(descriptor, "a") else {
+            Glibc.close(descriptor)
+            return nil
+        }
         state = Mutex(State(file: file))
     }
 

@@ -128,10 +128,8 @@ private struct Checker {
         self.definitions = definitions
     }
 
-    mutating func warn(_ location: SourceLocation, _ message: String, masksSecret: Bool = false) {
-        var finding = Diagnostic(location, message, severity: .warning)
-        finding.masksSecret = masksSecret
-        findings.append(finding)
+    mutating func warn(_ location: SourceLocation, _ message: String) {
+        findings.append(Diagnostic(location, message, severity: .warning))
     }
 
     mutating func check(block statements: [Statement]) {
@@ -168,12 +166,12 @@ private struct Checker {
             }
         case let .login(_, secret?, _, _, _, _):
             if let location = Self.literalText(secret) {
-                warn(location, "the secret is written in the script: leave it out (login reads $AMI_SECRET) or ask for it with secret()", masksSecret: true)
+                warn(location, "the secret is written in the script: leave it out (login reads $AMI_SECRET) or ask for it with secret()")
             }
         case let .action(name, headers, _, _) where Self.literalText(name).map({ _ in Self.isLogin(name) }) == true:
             for header in headers where header.name.lowercased() == "secret" {
                 if let location = Self.literalText(header.value) {
-                    warn(location, "the secret is written in the script: use login (it reads $AMI_SECRET) or secret()", masksSecret: true)
+                    warn(location, "the secret is written in the script: use login (it reads $AMI_SECRET) or secret()")
                 }
             }
         case let .unset(name, _, location):

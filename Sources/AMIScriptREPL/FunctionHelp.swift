@@ -38,6 +38,7 @@ enum FunctionHelp {
             "parse_json": (["parse_json(text)"], "JSON text into maps, lists, numbers, strings, nil."),
             "read_file": (["read_file(path)"], "The file's text; a missing file is an error naming the path and the reason."),
             "read_lines": (["read_lines(path)"], "The file's lines without line ends."),
+            "secret_file": (["secret_file(path)"], "The first line of a file only its owner may read (else exit 77: chmod 600 it)."),
             "write_file": (["write_file(path, text)"], "Writes the text (a new file gets mode 0600)."),
             "append_file": (["append_file(path, text)"], "Appends the text (a new file gets mode 0600)."),
             "exec": (["exec(program, args...)"], "Runs a program directly (no shell): {status, stdout, stderr}; killed at the script's timeout (status 124)."),

@@ -73,4 +73,27 @@ final class LexerParserTests: XCTestCase {
         XCTAssertEqual(SecretMasking.masked("Action: Login\r\nUsername: a\r\nSecret: hunter2\r\nkey: abc\r\n"),
                        "Action: Login\r\nUsername: a\r\nSecret: ********\r\nkey: ********\r\n")
     }
+
+    /// A quoted source line keeps its length (the caret stays put) and loses its secrets.
+    func testSecretsAreMaskedInQuotedSourceLines() {
+        let cases: [(String, String)] = [
+            ("login admin \"hunter2\" events off", "login admin \"*******\" events off"),
+            ("connect; login admin hunter2 else { exit 3 }", "connect; login admin ******* else { exit 3 }"),
+            ("  login \"ad min\" 'p\\'w' md5", "  login \"ad min\" '****' md5"),
+            ("login admin $secret", "login admin $secret"),
+            ("login admin env(\"AMI_SECRET\")", "login admin env(\"AMI_SECRET\")"),
+            ("login admin events off", "login admin events off"),
+            ("login events off", "login events off"),
+            ("login md5 else { exit 1 }", "login md5 else { exit 1 }"),
+            ("login", "login"),
+            ("print \"login admin x\"", "print \"login admin x\""),
+            ("action Login Username=admin Secret=hunter2 Events=off", "action Login Username=admin Secret=******* Events=off"),
+            ("action Login Secret=\"a b\" Key=$k", "action Login Secret=\"***\" Key=$k"),
+            ("send \"Secret: hunter2\\r\\n\"", "send \"Secret: *******\\r\\n\""),
+        ]
+        for (line, masked) in cases {
+            XCTAssertEqual(SecretMasking.maskedSourceLine(line), masked, line)
+            XCTAssertEqual(SecretMasking.maskedSourceLine(line).count, line.count, line)
+        }
+    }
 }
