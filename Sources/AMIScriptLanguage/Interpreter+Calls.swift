@@ -29,22 +29,37 @@ extension Interpreter {
                 regex = try compileText(try await evaluate(arguments[1]).description, literal: false, at: arguments[1].location)
             }
             if name == "match" {
-                guard let groups = regex.match(subject) else { return Value.none }
+                guard let groups = try Self.match(regex, subject, at: location) else { return Value.none }
                 return .list(groups.map { range in .string(range.map { String(decoding: subject[$0], as: UTF8.self) } ?? "") })
             }
             let replacement = Array(try await evaluate(arguments[2]).description.utf8)
-            return .string(Self.substitute(subject, regex, replacement, everyMatch: name == "gsub"))
+            return .string(try Self.substitute(subject, regex, replacement, everyMatch: name == "gsub", at: location))
         }
+    }
+
+    /// A match of `regex` in `subject`; PCRE2 giving up (its match limit) is a runtime
+    /// error that names the pattern, not a silent "no match".
+    static func match(_ regex: Regex, _ subject: [UInt8], from start: Int = 0, at location: SourceLocation) throws -> [Range<Int>?]? {
+        do {
+            return try regex.match(subject, from: start)
+        } catch {
+            throw gaveUp(regex.display, error.reason, at: location)
+        }
+    }
+
+    static func gaveUp(_ pattern: String, _ reason: String, at location: SourceLocation) -> ScriptError {
+        ScriptError(location, "the regex \(pattern) gave up on this text (\(reason)): it backtracks too much; make it more specific")
     }
 
     /// `subject` with the first (or every) match replaced; in the replacement `\0`..`\9`
     /// stand for the match and its groups, `\\` for a backslash.
-    static func substitute(_ subject: [UInt8], _ regex: Regex, _ replacement: [UInt8], everyMatch: Bool) -> String {
+    static func substitute(_ subject: [UInt8], _ regex: Regex, _ replacement: [UInt8], everyMatch: Bool,
+                           at location: SourceLocation) throws -> String {
         var result: [UInt8] = []
         result.reserveCapacity(subject.count)
         var copiedTo = 0
         var from = 0
-        while from <= subject.count, let groups = regex.match(subject, from: from), let whole = groups[0] {
+        while from <= subject.count, let groups = try match(regex, subject, from: from, at: location), let whole = groups[0] {
             result += subject[copiedTo..<whole.lowerBound]
             var index = 0
             while index < replacement.count {

@@ -34,7 +34,7 @@ extension Interpreter {
         switch matcher {
         case .name(let wanted): return AMIHeader.namesEqual(name, wanted)
         case .any: return true
-        case .regex(let literal): return try compile(literal, at: location).match(Array(name.utf8)) != nil
+        case .regex(let literal): return try Self.match(try compile(literal, at: location), Array(name.utf8), at: location) != nil
         }
     }
 

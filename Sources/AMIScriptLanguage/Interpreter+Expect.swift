@@ -179,6 +179,8 @@ extension Interpreter {
                     candidates[index].resumeAt = head + from
                 case .none:
                     candidates[index].resumeAt = head + bytes.count
+                case .failed(let reason):
+                    throw Self.gaveUp(candidates[index].display, reason, at: candidates[index].branch.location)
                 }
             case .event(let matcher, let condition):
                 for packet in pendingEvents.packets(from: candidates[index].eventsFrom) {

@@ -332,7 +332,7 @@ public final class Interpreter {
                 pattern = try compileText(try await evaluate(rightExpression).description, literal: false, at: location)
             }
             let subject = Array(left.description.utf8)
-            guard let groups = pattern.match(subject) else { return .bool(op == "!~") }
+            guard let groups = try Self.match(pattern, subject, at: location) else { return .bool(op == "!~") }
             if op == "=~" {
                 subject.withUnsafeBufferPointer { bindCaptures(groups, in: $0, regex: pattern, before: groups[0]?.lowerBound ?? 0) }
             }

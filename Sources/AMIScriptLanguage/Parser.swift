@@ -10,6 +10,8 @@ public struct Parser {
     private var loopDepth = 0
     /// Levels of blocks and expressions open now (see `maxNesting`).
     private var depth = 0
+    /// Binary operators in the statement being parsed (see `maxOperators`).
+    private var operatorsInStatement = 0
     private var procDepth = 0
     private var expectBranchDepth = 0
     /// The first statement is an action written without its keyword (the REPL's shorthand).
@@ -211,6 +213,7 @@ public struct Parser {
     }
 
     private mutating func statement() throws(Diagnostic) -> Statement {
+        operatorsInStatement = 0
         let token = try peek()
         let at = location(token)
         if startsWithActionShorthand {
@@ -821,6 +824,9 @@ public struct Parser {
     /// descends once per level, on the thread's stack: beyond this a script gets an error,
     /// not a stack overflow (no real script comes near it).
     static let maxNesting = 100
+    /// How many binary operators one statement may hold: walking a chain of them (checks,
+    /// evaluation, freeing the tree) descends once per operator.
+    static let maxOperators = 1000
 
     /// One level deeper (the caller undoes it with `defer { depth -= 1 }`).
     private mutating func enterNesting() throws(Diagnostic) {
@@ -852,6 +858,11 @@ public struct Parser {
                 }
             } else {
                 right = try binary(level: level + 1)
+            }
+            // A chain of operators is a tree as deep as it is long (`1 + 1 + …`).
+            operatorsInStatement += 1
+            guard operatorsInStatement <= Self.maxOperators else {
+                throw Diagnostic(location(token), "more than \(Self.maxOperators) operators in one statement: split it (set a part in a variable first)")
             }
             left = .binary(symbol, left, right, location(token))
         }

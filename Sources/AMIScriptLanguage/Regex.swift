@@ -81,6 +81,14 @@ public final class Regex: @unchecked Sendable {
         /// No match yet, but one could start at this offset once more text arrives.
         case partial(from: Int)
         case none
+        /// PCRE2 gave up (its match limit: a pattern that backtracks without end on this
+        /// text); the reason, as PCRE2 words it.
+        case failed(String)
+    }
+
+    /// A match PCRE2 gave up on (see `Outcome.failed`).
+    public struct MatchFailure: Error, Sendable {
+        public var reason: String
     }
 
     /// Matches `subject` from `start` (earlier bytes are context for lookbehind and
@@ -93,7 +101,12 @@ public final class Regex: @unchecked Sendable {
         let result = pcre2_match_8(code, base, subject.count, start, options, data, nil)
         let vector = pcre2_get_ovector_pointer_8(data)!
         if result == PCRE2_ERROR_PARTIAL { return .partial(from: Int(vector[0])) }
-        guard result >= 0 else { return .none }
+        if result == PCRE2_ERROR_NOMATCH { return .none }
+        guard result >= 0 else {
+            var message = [UInt8](repeating: 0, count: 256)
+            let length = pcre2_get_error_message_8(result, &message, message.count)
+            return .failed(String(decoding: message.prefix(max(0, Int(length))), as: UTF8.self))
+        }
         var groups: [Range<Int>?] = []
         // Groups at or past the return code did not take part; an unset one holds
         // PCRE2_UNSET (~(size_t)0, which Swift sees as -1 and cannot import as a macro).
@@ -106,12 +119,17 @@ public final class Regex: @unchecked Sendable {
         return .match(groups)
     }
 
-    public func match(_ bytes: [UInt8], from start: Int = 0) -> [Range<Int>?]? {
-        bytes.withUnsafeBufferPointer { buffer in
-            if case .match(let groups) = match(buffer, from: start, partial: false) { return groups }
-            return nil
+    public func match(_ bytes: [UInt8], from start: Int = 0) throws(MatchFailure) -> [Range<Int>?]? {
+        let outcome = bytes.withUnsafeBufferPointer { buffer in match(buffer, from: start, partial: false) }
+        switch outcome {
+        case .match(let groups): return groups
+        case .failed(let reason): throw MatchFailure(reason: reason)
+        case .partial, .none: return nil
         }
     }
+
+    /// The pattern as a script writes it: `/source/flags`.
+    public var display: String { "/\(source)/\(flags)" }
 
     /// `text` with every regex metacharacter escaped (for `${name}` inside a regex).
     public static func quoted(_ text: String) -> String {

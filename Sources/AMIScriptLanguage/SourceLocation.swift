@@ -56,6 +56,36 @@ public struct SourceFile: Sendable {
         lineStarts = starts
     }
 
+    /// A script read as bytes: its text, or — when the bytes are not UTF-8 — an error that
+    /// gives the byte offset and the line (a script is never read with silent `�`s in it).
+    /// A UTF-8 byte order mark at the start is dropped.
+    public static func decoding(name: String, bytes: [UInt8]) -> Result<SourceFile, Diagnostic> {
+        var body = bytes[...]
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = body.makeIterator()
+        var offset = body.startIndex
+        var line = 1
+        var lineStart = offset
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                if encoded.count == 1, encoded.first == UInt8(ascii: "\n") {
+                    line += 1
+                    lineStart = offset + 1
+                }
+                offset += encoded.count
+            case .emptyInput:
+                return .success(SourceFile(name: name, text: String(decoding: body, as: UTF8.self)))
+            case .error(let length):
+                let column = String(decoding: bytes[lineStart..<offset], as: UTF8.self).count + 1
+                let shown = bytes[offset..<(offset + length)].map { "0x" + String($0, radix: 16, uppercase: true) }.joined(separator: " ")
+                return .failure(Diagnostic(SourceLocation(file: name, line: line, column: column),
+                                           "the script is not valid UTF-8: byte \(shown) at byte offset \(offset) (save it as UTF-8)"))
+            }
+        }
+    }
+
     public func location(of offset: Int) -> SourceLocation {
         var low = 0, high = lineStarts.count - 1
         while low < high {

@@ -34,6 +34,20 @@ public enum StandardStreams {
         return .success(text)
     }
 
+    /// A file's bytes, or why it cannot be read (a script is decoded by the language,
+    /// which reports bytes that are not UTF-8).
+    public static func readBytesOrReason(_ path: String) -> Result<[UInt8], ReadFailure> {
+        guard let file = fopen(path, "r") else { return .failure(ReadFailure(reason: String(cString: strerror(errno)))) }
+        defer { fclose(file) }
+        guard let bytes = readAllBytes(file) else { return .failure(ReadFailure(reason: String(cString: strerror(errno)))) }
+        return .success(bytes)
+    }
+
+    /// All of standard input as bytes.
+    public static func readStandardInputBytes() -> [UInt8]? {
+        readAllBytes(fdopen(0, "r"))
+    }
+
     public struct ReadFailure: Error {
         public var reason: String
     }
@@ -44,6 +58,10 @@ public enum StandardStreams {
     }
 
     private static func readAll(_ file: UnsafeMutablePointer<FILE>?) -> String? {
+        readAllBytes(file).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    private static func readAllBytes(_ file: UnsafeMutablePointer<FILE>?) -> [UInt8]? {
         guard let file else { return nil }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -53,6 +71,6 @@ public enum StandardStreams {
             bytes.append(contentsOf: chunk[0..<count])
         }
         if ferror(file) != 0 { return nil }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }

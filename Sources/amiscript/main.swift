@@ -141,23 +141,23 @@ struct ScriptRunner {
         var arguments = options.scriptAndArguments
         if arguments.first == "--" { arguments.removeFirst() }
         let name: String
-        let text: String
+        let bytes: [UInt8]
         if let code = options.code {
             name = "-e"
-            text = code
+            bytes = Array(code.utf8)
         } else if let file = arguments.first {
             arguments.removeFirst()
             name = file
             if file == "-" {
-                guard let read = StandardStreams.readStandardInput() else {
+                guard let read = StandardStreams.readStandardInputBytes() else {
                     StandardStreams.writeError("amiscript: cannot read the script from standard input\n")
                     return ExitCode.usage
                 }
-                text = read
+                bytes = read
             } else {
-                switch StandardStreams.readFileOrReason(file) {
+                switch StandardStreams.readBytesOrReason(file) {
                 case .success(let read):
-                    text = read
+                    bytes = read
                 case .failure(let failure):
                     StandardStreams.writeError("amiscript: cannot read \(file): \(failure.reason)\n")
                     return ExitCode.usage
@@ -165,11 +165,18 @@ struct ScriptRunner {
             }
         } else if !Terminal.isTerminal(0) {
             name = "-"
-            text = StandardStreams.readStandardInput() ?? ""
+            bytes = StandardStreams.readStandardInputBytes() ?? []
         } else {
             return await runREPL()
         }
-        let source = SourceFile(name: name, text: text)
+        let source: SourceFile
+        switch SourceFile.decoding(name: name, bytes: bytes) {
+        case .success(let decoded):
+            source = decoded
+        case .failure(let diagnostic):
+            StandardStreams.writeError(diagnostic.description + "\n1 error\n")
+            return ExitCode.parseError
+        }
         let (script, diagnostics) = Parser.parse(source)
         if !diagnostics.isEmpty {
             for diagnostic in diagnostics { StandardStreams.writeError(diagnostic.rendered(in: source)) }

@@ -34,6 +34,16 @@ final class ExpectSemanticsTests: XCTestCase {
         XCTAssertEqual(result.output, "[one ] [two]\n[ ] [three]\n")
     }
 
+    /// PCRE2's match limit stops a pattern that backtracks without end: the expect ends
+    /// with an error naming its pattern, at once, instead of hanging the script.
+    func testAPatternThatBacktracksForeverIsAnErrorNamingIt() async {
+        let session = FakeSession()
+        session.receiveText(String(repeating: "a", count: 80) + "!")
+        let result = await runScript("connect\nexpect -timeout 5 { /^(([a-z])+.)+[A-Z]([a-z])+$/ { print 1 } timeout { print 2 } }", session: session)
+        XCTAssertEqual(result.code, 1)
+        XCTAssertTrue(result.diagnostic?.contains("the regex /^(([a-z])+.)+[A-Z]([a-z])+$/ gave up on this text (match limit exceeded)") == true, result.diagnostic ?? "")
+    }
+
     func testAMatchSplitAcrossReadsIsFound() async {
         let session = FakeSession()
         for piece in ["New", "Mess", "ages: ", "4", "2\r\n"] { session.receiveText(piece) }
