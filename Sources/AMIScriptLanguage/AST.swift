@@ -93,7 +93,10 @@ public indirect enum Statement: Sendable {
     case print([Expression], SourceLocation)
     case sendUser(Expression, SourceLocation)
     case sendError(Expression, SourceLocation)
-    case connect(host: Expression?, port: Expression?, tls: Bool, orElse: [Statement]?, SourceLocation)
+    /// `connect [HOST [PORT]] [tls] [retry N] [else BLOCK]`.
+    case connect(host: Expression?, port: Expression?, tls: Bool, retry: Expression?, orElse: [Statement]?, SourceLocation)
+    /// `reconnect [else BLOCK]`: the last connect again, then the last login again.
+    case reconnect(orElse: [Statement]?, SourceLocation)
     case send(Expression, raw: Bool, SourceLocation)
     case expect(timeout: Expression?, branches: [ExpectBranch], SourceLocation)
     case expectBefore([ExpectBranch], SourceLocation)
@@ -127,7 +130,7 @@ public indirect enum Statement: Sendable {
     public var location: SourceLocation {
         switch self {
         case .set(_, _, _, let l), .unset(_, _, let l), .print(_, let l), .sendUser(_, let l), .sendError(_, let l),
-             .connect(_, _, _, _, let l), .send(_, _, let l), .expect(_, _, let l), .expectBefore(_, let l),
+             .connect(_, _, _, _, _, let l), .reconnect(_, let l), .send(_, _, let l), .expect(_, _, let l), .expectBefore(_, let l),
              .expectAfter(_, let l), .expContinue(_, let l), .login(_, _, _, _, _, let l), .action(_, _, _, let l),
              .command(_, _, let l), .close(let l), .ifChain(_, _, let l), .whileLoop(_, _, let l),
              .forLoop(_, _, _, _, let l), .breakLoop(let l), .continueLoop(let l), .proc(_, _, _, let l),

@@ -2,7 +2,23 @@ import AMIProtocol
 
 /// The statements that talk to the manager: connect, send, login, action, command.
 extension Interpreter {
-    func connect(host hostExpression: Expression?, port portExpression: Expression?, tls: Bool,
+    /// Where a `connect` goes: what `reconnect` repeats.
+    struct ConnectTarget {
+        var host: String
+        var port: Int
+        var tls: Bool
+        var retries: Int
+    }
+
+    /// What a `login` sent: what `reconnect` sends again.
+    struct LoginCredentials {
+        var user: String
+        var secret: String
+        var md5: Bool
+        var events: String?
+    }
+
+    func connect(host hostExpression: Expression?, port portExpression: Expression?, tls: Bool, retry: Expression?,
                  orElse: [Statement]?, at location: SourceLocation) async throws {
         let host = try await evaluateOptional(hostExpression)?.description
             ?? configuration.environment["AMI_HOST"] ?? "127.0.0.1"
@@ -11,33 +27,85 @@ extension Interpreter {
         guard let portNumber = portValue.number, portNumber >= 1, portNumber <= 65535, portNumber == portNumber.rounded() else {
             throw ScriptError(location, "'\(portValue)' is not a port number")
         }
-        if session.isConnected { await session.close(logoff: loggedIn, timeout: 2) }
-        loggedIn = false
-        buffer = ExpectBuffer(maxBytes: buffer.maxBytes)
-        pendingEvents = EventQueue()
-        do throws(SessionError) {
-            let banner = try await session.connect(host: host, port: Int(portNumber), tls: tls, timeout: lookup("timeout")?.number ?? 10)
-            if let problem = Self.bannerProblem(banner, tls: tls) {
-                // Not an AMI server (or not without TLS): say so now, not at the next wait.
-                await session.close(logoff: false, timeout: 0)
-                throw SessionError.connectFailed(problem)
+        var retries = 0
+        if let retry {
+            let value = try await evaluate(retry)
+            guard let count = value.number, count >= 0, count == count.rounded(), count <= 1_000_000 else {
+                throw ScriptError(location, "retry wants how many more times to try (a whole number from 0), not '\(value)'")
             }
-            assign("banner", .string(banner ?? ""))
-            let version = banner.flatMap { $0.split(separator: "/").last.map(String.init) } ?? ""
-            assign("ami_version", .string(version))
-        } catch {
+            retries = Int(count)
+        }
+        let target = ConnectTarget(host: host, port: Int(portNumber), tls: tls, retries: retries)
+        lastConnect = target
+        if let failure = try await connect(to: target, at: location) {
             if let orElse {
                 try await execute(orElse)
                 return
             }
-            var message = "cannot connect to \(host):\(Value.format(portNumber)): \(Self.describe(error))"
-            // `connect 127.0.0.1:5038` (one colon: not an IPv6 address) was taken for a host name.
-            let parts = host.split(separator: ":", omittingEmptySubsequences: false)
-            if parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, parts[1].allSatisfy(\.isNumber) {
-                message += "; the port goes after a blank: connect \(parts[0]) \(parts[1])"
-            }
-            throw ScriptError(location, message, exitCode: ExitCode.connection)
+            throw failure
         }
+    }
+
+    /// Connects to `target`, trying again `target.retries` times after 1 s, 2 s, 4 s …
+    /// (at most 30 s) between tries; the error of the last try, or nil when connected.
+    func connect(to target: ConnectTarget, at location: SourceLocation) async throws -> ScriptError? {
+        if session.isConnected { await session.close(logoff: loggedIn, timeout: 2) }
+        loggedIn = false
+        var pause = 1.0
+        var tries = 0
+        while true {
+            buffer = ExpectBuffer(maxBytes: buffer.maxBytes)
+            pendingEvents = EventQueue()
+            do throws(SessionError) {
+                let banner = try await session.connect(host: target.host, port: target.port, tls: target.tls,
+                                                       timeout: lookup("timeout")?.number ?? 10)
+                if let problem = Self.bannerProblem(banner, tls: target.tls) {
+                    // Not an AMI server (or not without TLS): say so now, not at the next wait.
+                    await session.close(logoff: false, timeout: 0)
+                    throw SessionError.connectFailed(problem)
+                }
+                assign("banner", .string(banner ?? ""))
+                let version = banner.flatMap { $0.split(separator: "/").last.map(String.init) } ?? ""
+                assign("ami_version", .string(version))
+                return nil
+            } catch {
+                if case .interrupted = error { throw ScriptError(location, "interrupted", exitCode: ExitCode.interrupted) }
+                guard tries < target.retries else {
+                    var message = "cannot connect to \(target.host):\(target.port): \(Self.describe(error))"
+                    if target.retries > 0 { message += " (after \(target.retries + 1) tries)" }
+                    // `connect 127.0.0.1:5038` (one colon: not an IPv6 address) was taken for a host name.
+                    let parts = target.host.split(separator: ":", omittingEmptySubsequences: false)
+                    if parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, parts[1].allSatisfy(\.isNumber) {
+                        message += "; the port goes after a blank: connect \(parts[0]) \(parts[1])"
+                    }
+                    return ScriptError(location, message, exitCode: ExitCode.connection)
+                }
+                tries += 1
+                do {
+                    try await Task.sleep(nanoseconds: UInt64(pause * 1_000_000_000))
+                } catch {
+                    throw ScriptError(location, "interrupted", exitCode: ExitCode.interrupted)
+                }
+                pause = min(pause * 2, 30)
+            }
+        }
+    }
+
+    /// `reconnect`: the last connect's host, port, TLS and retries, then the last login's
+    /// user, secret, md5 and events (a watcher's way back after `eof`).
+    func reconnect(orElse: [Statement]?, at location: SourceLocation) async throws {
+        guard let target = lastConnect else {
+            throw ScriptError(location, "reconnect: there was no connect before it")
+        }
+        if let failure = try await connect(to: target, at: location) {
+            if let orElse {
+                try await execute(orElse)
+                return
+            }
+            throw failure
+        }
+        guard let credentials = lastLogin else { return }
+        try await login(credentials, orElse: orElse, at: location)
     }
 
     /// What is wrong with the first line a server sent, or nil for an AMI banner
@@ -92,6 +160,12 @@ extension Interpreter {
         guard let password else {
             throw ScriptError(location, "login needs a secret (login USER SECRET, AMI_SECRET, or AMI_SECRET_FILE)")
         }
+        try await login(LoginCredentials(user: username, secret: password, md5: md5, events: events), orElse: orElse, at: location)
+    }
+
+    /// Logs in with `credentials`; remembered for `reconnect` when it succeeds.
+    func login(_ credentials: LoginCredentials, orElse: [Statement]?, at location: SourceLocation) async throws {
+        let (username, password, md5, events) = (credentials.user, credentials.secret, credentials.md5, credentials.events)
         var nonce: String?
         if md5 {
             let request = AMILogin.challengeRequest
@@ -111,6 +185,7 @@ extension Interpreter {
         }
         loggedIn = true
         loginUser = username
+        lastLogin = credentials
     }
 
     private func loginFailed(_ user: String, _ message: String, orElse: [Statement]?, at location: SourceLocation) async throws {
@@ -160,11 +235,12 @@ extension Interpreter {
     /// the expect buffer, even bytes an earlier batch already brought in), then the batch
     /// is taken in as `expect` would take it. Events and text that arrive meanwhile are in
     /// the expect buffer when the action returns, in stream order.
-    func perform(_ name: String, _ headers: [AMIHeader], at location: SourceLocation) async throws -> AMIActionResult {
+    func perform(_ name: String, _ headers: [AMIHeader], timeout givenTimeout: Double? = nil,
+                 at location: SourceLocation) async throws -> AMIActionResult {
         guard session.isConnected else {
             throw ScriptError(location, "\(name) without a connection (use 'connect' first)", exitCode: ExitCode.connection)
         }
-        let timeout = lookup("timeout")?.number ?? configuration.timeout
+        let timeout = givenTimeout ?? lookup("timeout")?.number ?? configuration.timeout
         let deadline = timeout < 0 ? nil : Clock.now + timeout
         func failed(_ error: SessionError) -> ScriptError {
             switch error {
@@ -258,6 +334,32 @@ extension Interpreter {
         return ending
     }
 
+    /// `$keepalive`: after that many quiet seconds in a wait, the link is checked with a
+    /// Ping (nil: off, the default).
+    var keepalive: Double? {
+        guard let seconds = lookup("keepalive")?.number, seconds > 0 else { return nil }
+        return seconds
+    }
+
+    /// The keepalive Ping after a quiet spell: nil when the server answered; else why the
+    /// link counts as ended (the connection is then closed: a wait sees eof). The answer
+    /// is waited for as long as `$timeout` says (the keepalive period when that is -1).
+    func checkLink(at location: SourceLocation) async throws -> String? {
+        guard let seconds = keepalive, session.isConnected else { return nil }
+        let scriptTimeout = lookup("timeout")?.number ?? configuration.timeout
+        let limit = scriptTimeout < 0 ? seconds : scriptTimeout
+        do {
+            _ = try await perform("Ping", [], timeout: limit, at: location)
+            return nil
+        } catch let error as ScriptError where error.exitCode == ExitCode.timeout || error.exitCode == ExitCode.connection {
+            // No answer, or the link broke: the wait sees eof. (Anything else — Ctrl-C, an
+            // error in an event handler that ran meanwhile — goes on up.)
+            await session.close(logoff: false, timeout: 0)
+            loggedIn = false
+            return "no answer to the keepalive Ping within \(Value.format(limit))s"
+        }
+    }
+
     /// `sleep`: the time passes, and what arrives meanwhile is taken in (event handlers
     /// run; text waits in the expect buffer).
     func sleep(_ seconds: Double, at location: SourceLocation) async throws {
@@ -266,8 +368,14 @@ extension Interpreter {
             let left = deadline - Clock.now
             guard left > 0 else { return }
             let inputs: [SessionInput]
+            let quiet = keepalive.map { min($0, left) } ?? left
             do {
-                inputs = try await session.receive(timeout: left)
+                inputs = try await session.receive(timeout: quiet)
+                if quiet < left, inputs.count == 1, case .timeout = inputs[0] {
+                    // A quiet spell of $keepalive seconds: is the link still there?
+                    if try await checkLink(at: location) != nil { break }
+                    continue
+                }
             } catch SessionError.interrupted {
                 throw ScriptError(location, "interrupted", exitCode: ExitCode.interrupted)
             } catch {

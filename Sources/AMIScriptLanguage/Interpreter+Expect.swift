@@ -76,6 +76,8 @@ extension Interpreter {
                 return
             }
             let wait = deadline.map { max(0, $0 - Clock.now) }
+            // With $keepalive, a wait wakes after that many quiet seconds to check the link.
+            let quiet = keepalive.map { period in min(period, wait ?? period) }
             var inputs: [SessionInput]
             if let end = pendingEnd {
                 inputs = [end]
@@ -84,11 +86,16 @@ extension Interpreter {
                 inputs = [.eof("not connected")]
             } else {
                 do {
-                    inputs = try await session.receive(timeout: wait)
+                    inputs = try await session.receive(timeout: quiet ?? wait)
                 } catch SessionError.interrupted {
                     throw ScriptError(location, "interrupted", exitCode: ExitCode.interrupted)
                 } catch {
                     inputs = [.eof(Self.describe(error))]
+                }
+                if let quiet, quiet < wait ?? .infinity, inputs.count == 1, case .timeout = inputs[0] {
+                    // Quiet for $keepalive seconds: a Ping says whether the link is still there.
+                    guard let reason = try await checkLink(at: location) else { continue }
+                    inputs = [.eof(reason)]
                 }
             }
             // Take in everything that came, then match once: one scan per batch of reads.

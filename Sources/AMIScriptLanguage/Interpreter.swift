@@ -49,6 +49,10 @@ public final class Interpreter {
     /// It returns nil to go on with the script, or the code of an `exit` typed there.
     public var interactHook: ((Interpreter) async -> Int32?)?
     var loggedIn = false
+    /// Where the last `connect` went, for `reconnect`.
+    var lastConnect: ConnectTarget?
+    /// How the last successful `login` logged in, for `reconnect`.
+    var lastLogin: LoginCredentials?
     var lastResult: AMIActionResult?
     /// Who logged in, for a REPL prompt.
     public internal(set) var loginUser: String?
@@ -136,8 +140,8 @@ public final class Interpreter {
             if path.isEmpty {
                 let newValue = try await evaluate(value)
                 // The variables amiscript itself reads as numbers: a typo must not be ignored.
-                if name == "timeout" || name == "match_max", newValue.number == nil {
-                    throw ScriptError(location, "$\(name) is a number\(name == "timeout" ? " of seconds (-1: forever)" : " of bytes"), not '\(newValue)'")
+                if name == "timeout" || name == "match_max" || name == "keepalive", newValue.number == nil {
+                    throw ScriptError(location, "$\(name) is a number\(name == "match_max" ? " of bytes" : name == "timeout" ? " of seconds (-1: forever)" : " of seconds (0: off)"), not '\(newValue)'")
                 }
                 assign(name, newValue)
             } else {
@@ -157,9 +161,12 @@ public final class Interpreter {
             write(try await evaluate(value).description)
         case let .sendError(value, _):
             output.writeError(try await evaluate(value).description)
-        case let .connect(host, port, tls, orElse, location):
+        case let .connect(host, port, tls, retry, orElse, location):
             try refuseInsideHandler("connect", at: location)
-            try await connect(host: host, port: port, tls: tls, orElse: orElse, at: location)
+            try await connect(host: host, port: port, tls: tls, retry: retry, orElse: orElse, at: location)
+        case let .reconnect(orElse, location):
+            try refuseInsideHandler("reconnect", at: location)
+            try await reconnect(orElse: orElse, at: location)
         case let .send(value, raw, location):
             try await send(try await evaluate(value).description, raw: raw, at: location)
         case let .expect(timeout, branches, location):

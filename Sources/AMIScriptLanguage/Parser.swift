@@ -250,11 +250,19 @@ public struct Parser {
             let value = try expression()
             return keyword == "send_user" ? .sendUser(value, at) : .sendError(value, at)
         case "connect":
-            let host = try argument(stopWords: ["tls", "else"])
-            let port = host == nil ? nil : try argument(stopWords: ["tls", "else"])
+            let host = try argument(stopWords: ["tls", "retry", "else"])
+            let port = host == nil ? nil : try argument(stopWords: ["tls", "retry", "else"])
             var tls = false
             if try peek().identifier == "tls" { try advance(); tls = true }
-            return .connect(host: host, port: port, tls: tls, orElse: try optionalElse(), at)
+            var retry: Expression?
+            if try peek().identifier == "retry" {
+                let word = try advance()
+                retry = try argument(stopWords: ["else"])
+                if retry == nil { throw Diagnostic(location(word), "'retry' wants how many more times to try (retry 5)") }
+            }
+            return .connect(host: host, port: port, tls: tls, retry: retry, orElse: try optionalElse(), at)
+        case "reconnect":
+            return .reconnect(orElse: try optionalElse(), at)
         case "send":
             var raw = false
             let dash = try peek()
@@ -773,6 +781,7 @@ public struct Parser {
         "set", "print", "send_user", "send_error", "connect", "send", "expect", "expect_before", "expect_after",
         "exp_continue", "login", "action", "command", "close", "if", "elif", "else", "while", "for", "break",
         "continue", "proc", "return", "sleep", "exit", "log_user", "log_file", "unset", "on", "off", "interact",
+        "reconnect",
     ]
 
     private mutating func procStatement(_ at: SourceLocation) throws(Diagnostic) -> Statement {

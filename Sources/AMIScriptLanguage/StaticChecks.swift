@@ -315,9 +315,12 @@ private enum StatementParts {
         case let .command(value, orElse, _):
             expression(value)
             orElse.map(block)
-        case let .connect(host, port, _, orElse, _):
+        case let .connect(host, port, _, retry, orElse, _):
             host.map(expression)
             port.map(expression)
+            retry.map(expression)
+            orElse.map(block)
+        case let .reconnect(orElse, _):
             orElse.map(block)
         case let .expect(timeout, branches, _):
             timeout.map(expression)

@@ -324,7 +324,7 @@ public final class REPL {
         Statements (see docs/language.md): set print send_user send_error connect send expect
           expect_before expect_after exp_continue login action command close if/elif/else
           while for break continue proc return sleep exit log_user log_file unset
-          on event / off event (handlers) interact
+          on event / off event (handlers) interact reconnect
         Functions:   \(functionList)
         Raw packet:  Action: MailboxCount      (header lines, then an empty line sends it)
                      Mailbox: 123@default
