@@ -11,16 +11,10 @@ import subprocess
 import sys
 import time
 
+from process_memory import rss_mb
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AMISIM = os.path.join(ROOT, ".build", "release", "amisim")
-
-
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 async def read_packet(reader):
