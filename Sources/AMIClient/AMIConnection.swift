@@ -131,15 +131,21 @@ public final class AMIConnection: Sendable {
         guard let inbox = inboxBox.get() else {
             throw AMIClientError.connectFailed(host: host, port: port, reason: "no channel")
         }
-        let banner = try await readBanner(inbox: inbox, channel: channel, timeout: configuration.bannerTimeout)
+        let banner = try await readBanner(inbox: inbox, channel: channel, timeout: configuration.bannerTimeout,
+                                          slowLineTimeout: max(configuration.bannerTimeout, configuration.connectTimeout))
         return AMIConnection(
             host: host, port: port, banner: banner, channel: channel, inbox: inbox,
             prefix: configuration.actionIDPrefix, wireTap: configuration.wireTap
         )
     }
 
-    private static func readBanner(inbox: AMIInbox, channel: Channel, timeout: TimeAmount) async throws -> String? {
-        let deadline = NIODeadline.now() + timeout
+    /// The banner line: nil when nothing came within `timeout` (a TLS port spoken to in
+    /// plain text is silent). A line that has begun but comes slowly (a slow link) is
+    /// waited for up to `slowLineTimeout`.
+    private static func readBanner(inbox: AMIInbox, channel: Channel, timeout: TimeAmount,
+                                   slowLineTimeout: TimeAmount) async throws -> String? {
+        let start = NIODeadline.now()
+        var deadline = start + timeout
         var seen: [AMIInbound] = []
         defer { inbox.putBack(seen) }
         while true {
@@ -149,6 +155,8 @@ public final class AMIConnection: Sendable {
             case .item(let other):
                 seen.append(other)
                 if case .packets = other { return nil }
+                // Bytes of an unfinished line: the banner is on its way.
+                if case .bytes = other { deadline = start + slowLineTimeout }
             case .timedOut:
                 return nil
             case .ended(let end):
@@ -329,7 +337,17 @@ private func describeConnectError(_ error: Error) -> String {
     if let channelError = error as? ChannelError {
         return "\(channelError)"
     }
-    return "\(error)"
+    let text = "\(error)"
+    // NIO words a name that did not resolve as "DNS error: SocketAddressError.UnknownHost:
+    // REASON (error -2) for host H, port P": say it in words, with the resolver's reason.
+    if let marker = text.firstRange(of: "UnknownHost: ") {
+        var reason = String(text[marker.upperBound...])
+        if let end = reason.firstRange(of: " (error") ?? reason.firstRange(of: " for host") {
+            reason = String(reason[..<end.lowerBound])
+        }
+        return "the host name does not resolve: \(reason)"
+    }
+    return text
 }
 
 extension TimeAmount {

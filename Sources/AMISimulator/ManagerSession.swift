@@ -13,6 +13,9 @@ final class ManagerSession {
     private var finished = false
     private var sessionID: Int?
     let sessionPointer: String
+    /// The action (lowercased) whose request is being answered: the faults that spare
+    /// Login (`stall-mid-response`, `endless-line`) look at it.
+    private var answering = ""
 
     init(state: SimulatorState, output: SessionOutput) {
         self.state = state
@@ -21,6 +24,8 @@ final class ManagerSession {
     }
 
     var isAuthenticated: Bool { user != nil }
+    /// True while the response being written answers Login or Challenge.
+    var isAnsweringLogin: Bool { answering == "login" || answering == "challenge" }
     private var faults: Set<SimulatorFault> { state.options.faults }
 
     // MARK: Life cycle
@@ -62,6 +67,7 @@ final class ManagerSession {
     func receive(_ request: AMIPacket) {
         guard !finished, !faults.contains(.stall) else { return }
         let actionID = request.actionID
+        answering = request["Action"]?.lowercased() ?? ""
         if request.headers.count + request.body.count > AMIEncoder.maxLines {
             respond(.response("Error", actionID: actionID, message: "Too many lines in message or allocation failure"))
             return
@@ -141,6 +147,7 @@ final class ManagerSession {
             // Asterisk sleeps a second, answers, and ends the session.
             finished = true
             output.schedule(after: state.options.failedLoginDelay) { [self] in
+                answering = "login"
                 respond(.response("Error", actionID: actionID, message: "Authentication failed"))
                 output.close()
             }
@@ -149,6 +156,11 @@ final class ManagerSession {
         self.user = user
         eventMask = Self.eventMask(request["Events"]) ?? .all
         respond(.response("Success", actionID: actionID, message: "Authentication accepted"))
+        if faults.contains(.closeAfterLogin) {
+            finished = true
+            output.close()
+            return
+        }
         var booted = WirePacket.event("FullyBooted", privilege: .system)
         booted.add([("Uptime", "\(state.uptime)"), ("LastReload", "\(state.uptime)"), ("Status", "Fully Booted")])
         deliver(booted.finished, category: .system)

@@ -3,7 +3,8 @@
 protocol SessionOutput: AnyObject {
     /// Writes a response, with the configured faults applied.
     func writeResponse(_ text: String)
-    /// Writes anything else (banner, events) as it is (only `byte-at-a-time` applies).
+    /// Writes anything else (banner, events) as it is (only `byte-at-a-time` and
+    /// `--byte-delay` apply; nothing after `stall-mid-response` or `endless-line` began).
     func writeOther(_ text: String)
     /// Runs `work` on the session's event loop after `seconds`.
     func schedule(after seconds: Double, _ work: @escaping () -> Void)

@@ -14,6 +14,15 @@ final class SimulatorConnectionHandler: ChannelInboundHandler, SessionOutput {
     private var flood: EventFlood?
     private var floodTimer: RepeatedTask?
     private var pumping = false
+    /// `stall-mid-response` and `endless-line`: nothing more is written (but the endless line).
+    private var silenced = false
+    private var endlessTimer: RepeatedTask?
+    /// `--byte-delay`: the bytes still to write, one per tick.
+    private var slowBytes: ByteBuffer?
+    private var slowTimer: RepeatedTask?
+    /// A close asked for while slow bytes were pending: done once they are written
+    /// (true: with a reset).
+    private var closeAfterSlowBytes: Bool?
 
     init(state: SimulatorState) {
         self.state = state
@@ -59,6 +68,8 @@ final class SimulatorConnectionHandler: ChannelInboundHandler, SessionOutput {
         session?.stop()
         session = nil
         floodTimer?.cancel()
+        endlessTimer?.cancel()
+        slowTimer?.cancel()
         self.context = nil
         context.fireChannelInactive()
     }
@@ -78,17 +89,22 @@ final class SimulatorConnectionHandler: ChannelInboundHandler, SessionOutput {
 
     func writeResponse(_ text: String) {
         guard let context else { return }
+        guard !silenced else { return }
         if faults.contains(.reset) {
-            // SO_LINGER 0 makes close send RST instead of FIN.
-            if let socket = context.channel as? SocketOptionProvider {
-                let channel = context.channel
-                socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in
-                    channel.close(promise: nil)
-                }
-            } else {
-                context.close(promise: nil)
-            }
+            closeConnection(reset: true)
             return
+        }
+        if session?.isAnsweringLogin != true {
+            if faults.contains(.endlessLine) {
+                startEndlessLine()
+                return
+            }
+            if faults.contains(.stallMidResponse) {
+                let bytes = Array(text.utf8)
+                write(ByteBuffer(bytes: bytes[..<(bytes.count / 2)]), context: context)
+                silenced = true
+                return
+            }
         }
         if faults.contains(.longLine) {
             var buffer = context.channel.allocator.buffer(capacity: 1 << 20 + 4)
@@ -105,20 +121,22 @@ final class SimulatorConnectionHandler: ChannelInboundHandler, SessionOutput {
         if faults.contains(.closeMidPacket) {
             let bytes = Array(text.utf8)
             write(ByteBuffer(bytes: bytes[..<(bytes.count / 2)]), context: context)
-            context.close(promise: nil)
+            closeConnection(reset: false)
             return
         }
         write(ByteBuffer(string: text), context: context)
     }
 
     func writeOther(_ text: String) {
-        guard let context else { return }
+        guard let context, !silenced else { return }
         write(ByteBuffer(string: text), context: context)
     }
 
     private func write(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
-        if faults.contains(.byteAtATime) {
+        if state.options.byteDelay > 0 {
+            writeSlowly(buffer, context: context)
+        } else if faults.contains(.byteAtATime) {
             for index in buffer.readerIndex..<buffer.writerIndex {
                 context.writeAndFlush(wrapOutboundOut(buffer.getSlice(at: index, length: 1)!), promise: nil)
             }
@@ -134,7 +152,85 @@ final class SimulatorConnectionHandler: ChannelInboundHandler, SessionOutput {
     }
 
     func close() {
-        context?.close(promise: nil)
+        closeConnection(reset: false)
+    }
+
+    /// Closes (with `reset`, by RST instead of FIN: SO_LINGER 0), after the bytes a
+    /// `--byte-delay` still has to write.
+    private func closeConnection(reset: Bool) {
+        guard let context else { return }
+        if slowBytes != nil {
+            closeAfterSlowBytes = (closeAfterSlowBytes ?? false) || reset
+            return
+        }
+        if reset, let socket = context.channel as? SocketOptionProvider {
+            let channel = context.channel
+            socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in
+                channel.close(promise: nil)
+            }
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    // MARK: Slow bytes (--byte-delay)
+
+    /// Queues the bytes; a timer writes one of them every `byteDelay` seconds.
+    private func writeSlowly(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        var buffer = buffer
+        if slowBytes == nil {
+            slowBytes = buffer
+        } else {
+            slowBytes!.writeBuffer(&buffer)
+        }
+        guard slowTimer == nil else { return }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let delay = TimeAmount.nanoseconds(Int64(state.options.byteDelay * 1_000_000_000))
+        slowTimer = context.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: delay) { task in
+            bound.value.slowTick(task: task)
+        }
+    }
+
+    private func slowTick(task: RepeatedTask) {
+        guard let context, context.channel.isActive, var bytes = slowBytes,
+              let byte = bytes.readSlice(length: 1) else {
+            task.cancel()
+            slowTimer = nil
+            return
+        }
+        slowBytes = bytes.readableBytes > 0 ? bytes : nil
+        context.writeAndFlush(wrapOutboundOut(byte), promise: nil)
+        if slowBytes == nil {
+            task.cancel()
+            slowTimer = nil
+            if let reset = closeAfterSlowBytes {
+                closeAfterSlowBytes = nil
+                closeConnection(reset: reset)
+            }
+        }
+    }
+
+    // MARK: Endless line (endless-line)
+
+    /// 10 KiB of `x` every 10 ms (about 1 MB/s), no line end ever, while the socket takes
+    /// them; nothing else is written any more.
+    private func startEndlessLine() {
+        guard let context, endlessTimer == nil else { return }
+        silenced = true
+        var piece = context.channel.allocator.buffer(capacity: 10 * 1024)
+        piece.writeRepeatingByte(UInt8(ascii: "x"), count: 10 * 1024)
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let chunk = piece
+        endlessTimer = context.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(10)) { task in
+            bound.value.endlessTick(task: task, chunk: chunk)
+        }
+    }
+
+    private func endlessTick(task: RepeatedTask, chunk: ByteBuffer) {
+        guard let context, context.channel.isActive else { return task.cancel() }
+        if context.channel.isWritable {
+            context.writeAndFlush(wrapOutboundOut(chunk), promise: nil)
+        }
     }
 
     var remoteAddress: String { context?.remoteAddress?.ipAddress ?? "127.0.0.1" }

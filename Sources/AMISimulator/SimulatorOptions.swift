@@ -17,6 +17,9 @@ public struct SimulatorOptions: Sendable {
     /// Seconds before a failed login is answered (Asterisk sleeps 1 s).
     public var failedLoginDelay: Double
     public var flood: FloodOptions
+    /// Seconds between bytes: every byte written separately, this far apart (a slow link;
+    /// 0: as fast as the socket takes them).
+    public var byteDelay: Double = 0
     /// PEM certificate and key: serve TLS (as Asterisk's `tlsenable`) instead of plain TCP.
     public var tlsCertificateFile: String?
     public var tlsKeyFile: String?
@@ -78,6 +81,14 @@ public enum SimulatorFault: String, Sendable, Hashable, CaseIterable {
     case byteAtATime = "byte-at-a-time"
     /// After login, a flood of events (see `FloodOptions`).
     case flood
+    /// Login is answered; the first later response is cut in the middle, then nothing more is
+    /// sent (the connection stays open).
+    case stallMidResponse = "stall-mid-response"
+    /// Login is answered; the first later action gets, instead of its response, bytes
+    /// without a line end, without end, at a bounded rate (about 1 MB/s), until the client closes.
+    case endlessLine = "endless-line"
+    /// Login is answered with `Response: Success`, then the connection is closed.
+    case closeAfterLogin = "close-after-login"
 
     public var summary: String {
         switch self {
@@ -89,6 +100,9 @@ public enum SimulatorFault: String, Sendable, Hashable, CaseIterable {
         case .longLine: return "send a 1 MiB line without a line end instead of a response"
         case .byteAtATime: return "write every byte separately"
         case .flood: return "flood events after login (--flood-bytes, --flood-rate)"
+        case .stallMidResponse: return "answer Login, then send half of the next response and nothing more"
+        case .endlessLine: return "answer Login, then send an endless line (about 1 MB/s) instead of the next response"
+        case .closeAfterLogin: return "answer Login with Success, then close the connection"
         }
     }
 }

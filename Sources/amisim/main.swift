@@ -61,6 +61,10 @@ struct AMISim: AsyncParsableCommand {
     @Option(name: .customLong("flood-rate"), help: "Events per second of the flood (0: as fast as read).")
     var floodRate = 0.0
 
+    @Option(name: .customLong("byte-delay"),
+            help: "Write every byte separately, this many seconds apart (a slow link; 0: off).")
+    var byteDelay = 0.0
+
     @Option(name: .customLong("auth-fail-delay"), help: "Seconds before a failed login is answered.")
     var authFailDelay = 1.0
 
@@ -77,6 +81,9 @@ struct AMISim: AsyncParsableCommand {
         for fault in faults where SimulatorFault(rawValue: fault) == nil {
             throw ValidationError("unknown fault '\(fault)'; known: \(SimulatorFault.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        guard byteDelay >= 0, byteDelay <= 60 else {
+            throw ValidationError("--byte-delay wants seconds from 0 to 60, not \(byteDelay)")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("port \(port) is out of range") }
         if (tlsCertificate == nil) != (tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together")
@@ -88,6 +95,7 @@ struct AMISim: AsyncParsableCommand {
         options.xmlDocumentation = !noXMLDocs
         options.faults = Set(faults.compactMap(SimulatorFault.init(rawValue:)))
         options.failedLoginDelay = authFailDelay
+        options.byteDelay = byteDelay
         options.flood = FloodOptions(bytes: floodBytes, rate: floodRate)
         options.data.callSeconds = callSeconds
         options.tlsCertificateFile = tlsCertificate

@@ -114,6 +114,64 @@ final class SimulatorBehaviourTests: XCTestCase {
         await server.stop()
     }
 
+    func testStallMidResponseAnswersLoginThenHalfAResponseThenNothing() async throws {
+        let server = try await start { $0.faults = [.stallMidResponse] }
+        let socket = try RawSocket(port: server.port)
+        XCTAssertTrue(login(socket).contains("Authentication accepted"), "Login is answered in full")
+        socket.send("Action: Ping\r\nActionID: p1\r\n\r\n")
+        socket.read(timeout: 0.5) { _ in false }
+        let half = String(decoding: socket.take(), as: UTF8.self)
+        XCTAssertTrue(half.hasPrefix("Response: Success\r\nActionID: p1\r\n"), half)
+        XCTAssertFalse(half.contains("\r\n\r\n"), "half a response, never its end: \(half)")
+        socket.send("Action: Ping\r\nActionID: p2\r\n\r\n")
+        socket.read(timeout: 0.5) { _ in false }
+        XCTAssertEqual(socket.take(), [], "nothing more after the half response")
+        XCTAssertFalse(socket.closedByPeer, "the connection stays open")
+        await server.stop()
+    }
+
+    func testEndlessLineSendsNoLineEndAtABoundedRate() async throws {
+        let server = try await start { $0.faults = [.endlessLine] }
+        let socket = try RawSocket(port: server.port)
+        XCTAssertTrue(login(socket).contains("Authentication accepted"), "Login is answered in full")
+        socket.send("Action: Ping\r\nActionID: p1\r\n\r\n")
+        let started = Date()
+        socket.read(timeout: 10) { $0.count >= 300_000 }
+        let elapsed = Date().timeIntervalSince(started)
+        let bytes = socket.take()
+        XCTAssertGreaterThanOrEqual(bytes.count, 300_000)
+        XCTAssertTrue(bytes.allSatisfy { $0 == UInt8(ascii: "x") }, "no line end, no response")
+        XCTAssertGreaterThan(elapsed, 0.15, "about 1 MB/s, not as fast as the socket goes")
+        await server.stop()
+    }
+
+    func testCloseAfterLoginAnswersSuccessThenCloses() async throws {
+        let server = try await start { $0.faults = [.closeAfterLogin] }
+        let socket = try RawSocket(port: server.port)
+        XCTAssertEqual(login(socket, events: "on"), "Response: Success\r\nMessage: Authentication accepted\r\n\r\n")
+        socket.read(timeout: 3) { _ in false }
+        XCTAssertTrue(socket.closedByPeer)
+        XCTAssertEqual(socket.take(), [], "no events after the response")
+        await server.stop()
+    }
+
+    func testByteDelayWritesOneBytePerTick() async throws {
+        let server = try await start { $0.byteDelay = 0.02 }
+        let socket = try RawSocket(port: server.port)
+        let started = Date()
+        socket.read(timeout: 5) { String(decoding: $0, as: UTF8.self).hasSuffix("\r\n") }
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertEqual(String(decoding: socket.take(), as: UTF8.self), "Asterisk Call Manager/13.0.0\r\n")
+        XCTAssertGreaterThan(elapsed, 0.5, "30 bytes 20 ms apart")
+        // Logoff's close waits for the slow bytes of its answer.
+        socket.send("Action: Logoff\r\n\r\n")
+        socket.read(timeout: 5) { _ in false }
+        XCTAssertEqual(String(decoding: socket.take(), as: UTF8.self),
+                       "Response: Goodbye\r\nMessage: Thanks for all the fish.\r\n\r\n")
+        XCTAssertTrue(socket.closedByPeer)
+        await server.stop()
+    }
+
     func testCommandErrorsSuggestLikeAsterisk() async throws {
         let server = try await start()
         let socket = try RawSocket(port: server.port)
