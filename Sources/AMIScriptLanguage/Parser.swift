@@ -138,9 +138,13 @@ public struct Parser {
 
     // MARK: Statements
 
+    /// Errors reported before the parser stops: past them a broken file (`}}}}…`, a binary
+    /// file given as a script) is not read on, so a run stays short and its report readable.
+    static let maxDiagnostics = 100
+
     private mutating func statements(topLevel: Bool) -> [Statement] {
         var result: [Statement] = []
-        while true {
+        while diagnostics.count < Self.maxDiagnostics {
             do {
                 try skipNewlines()
                 let token = try peek()
@@ -177,6 +181,9 @@ public struct Parser {
             } catch {
                 break
             }
+        }
+        if topLevel, diagnostics.count >= Self.maxDiagnostics, let last = diagnostics.last {
+            diagnostics.append(Diagnostic(last.location, "too many errors (\(Self.maxDiagnostics)); stopping here"))
         }
         return result
     }
