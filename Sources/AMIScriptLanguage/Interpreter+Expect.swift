@@ -168,12 +168,17 @@ extension Interpreter {
         var best: (index: Int, start: Int, end: Int, groups: [Range<Int>?]?)?
         let head = buffer.head
         let bytes = buffer.unconsumed
+        // A character whose last bytes are still to come is not matched yet: PCRE2 would
+        // take it as invalid and could not report a partial match that runs into it.
+        let complete = bytes.count - Self.unfinishedCharacterLength(at: bytes)
         for index in candidates.indices {
             switch candidates[index].matcher {
             case .regex(let regex):
-                let resume = min(max(0, candidates[index].resumeAt - head), bytes.count)
-                scannedBytes += bytes.count - resume
-                let outcome = bytes.withUnsafeBufferPointer { regex.match($0, from: resume, partial: true) }
+                let resume = min(max(0, candidates[index].resumeAt - head), complete)
+                scannedBytes += complete - resume
+                let outcome = bytes.withUnsafeBufferPointer {
+                    regex.match(UnsafeBufferPointer(rebasing: $0[..<complete]), from: resume, partial: true)
+                }
                 switch outcome {
                 case .match(let groups):
                     guard let whole = groups[0] else { continue }
@@ -183,9 +188,11 @@ extension Interpreter {
                     }
                     candidates[index].resumeAt = head + whole.lowerBound
                 case .partial(let from):
-                    candidates[index].resumeAt = head + from
+                    candidates[index].resumeAt = head + (regex.dependsOnStart ? 0 : from)
                 case .none:
-                    candidates[index].resumeAt = head + bytes.count
+                    // Where a scan starts changes what \G and (*SKIP)-like verbs match: such a
+                    // pattern is scanned from the head each time, as a whole scan would.
+                    candidates[index].resumeAt = head + (regex.dependsOnStart ? 0 : complete)
                 case .failed(let reason):
                     throw Self.gaveUp(candidates[index].display, reason, at: candidates[index].branch.location)
                 }
@@ -223,6 +230,19 @@ extension Interpreter {
 
     private func echo(_ text: String) {
         if logUser { write(SecretMasking.masked(text)) }
+    }
+
+    /// The bytes of an unfinished UTF-8 character at the end of `bytes` (0 when it ends
+    /// on a whole one). (A fuzzer find: "Mü" cut between the C3 and the BC was missed.)
+    static func unfinishedCharacterLength(at bytes: ArraySlice<UInt8>) -> Int {
+        let end = bytes.endIndex
+        var back = 0
+        // Back over continuation bytes (10xxxxxx) to the lead byte.
+        while back < 3, end - back - 1 >= bytes.startIndex, bytes[end - back - 1] & 0xC0 == 0x80 { back += 1 }
+        guard end - back - 1 >= bytes.startIndex else { return 0 }
+        let lead = bytes[end - back - 1]
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        return length > back + 1 ? back + 1 : 0
     }
 
     private func patternList(_ candidates: [Candidate]) -> String {

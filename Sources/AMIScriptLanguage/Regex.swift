@@ -128,6 +128,10 @@ public final class Regex: @unchecked Sendable {
         }
     }
 
+    /// True when where a scan starts changes what matches (`\G`, backtracking control
+    /// verbs like `(*SKIP)`): expect then rescans from the head instead of resuming.
+    public var dependsOnStart: Bool { source.contains("\\G") || source.contains("(*") }
+
     /// The pattern as a script writes it: `/source/flags`.
     public var display: String { "/\(source)/\(flags)" }
 

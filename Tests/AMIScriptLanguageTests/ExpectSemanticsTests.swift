@@ -44,6 +44,29 @@ final class ExpectSemanticsTests: XCTestCase {
         XCTAssertTrue(result.diagnostic?.contains("the regex /^(([a-z])+.)+[A-Z]([a-z])+$/ gave up on this text (match limit exceeded)") == true, result.diagnostic ?? "")
     }
 
+    /// Three fuzzer finds (fuzz/findings/expect-minimal-*): incremental scanning must find
+    /// what a scan of the whole text from its head finds.
+    func testIncrementalScanningAgreesWithAWholeScanAtItsEdges() async {
+        // \G anchors where a scan starts: the head, not where the last read ended.
+        var session = FakeSession()
+        session.receiveText("a")
+        session.receiveText("b")
+        var result = await runScript("connect\nexpect -timeout 0.3 { /\\Gb/ { print \"G\" } timeout { print \"none\" } }", session: session)
+        XCTAssertEqual(result.output, "none\n")
+        // (*SKIP) changes where the next attempt starts: the same.
+        session = FakeSession()
+        session.receiveText("You have 12 ")
+        session.receiveText("MESSAGES\r\n")
+        result = await runScript("connect\nexpect -timeout 0.3 { /(\\d+(*SKIP)) messages/i { print $1 } timeout { print \"none\" } }", session: session)
+        XCTAssertEqual(result.output, "12\n")
+        // A character cut between two reads ("ü" is C3 BC) is found whole.
+        session = FakeSession()
+        session.receiveBytes(Array("CallerIDName: M".utf8) + [0xC3])
+        session.receiveBytes([0xBC] + Array("ller\r\n".utf8))
+        result = await runScript("connect\nexpect -timeout 0.3 { /Müller/ { print \"found\" } timeout { print \"none\" } }", session: session)
+        XCTAssertEqual(result.output, "found\n")
+    }
+
     func testAMatchSplitAcrossReadsIsFound() async {
         let session = FakeSession()
         for piece in ["New", "Mess", "ages: ", "4", "2\r\n"] { session.receiveText(piece) }

@@ -67,7 +67,12 @@ final class FakeSession: ScriptSession {
     /// on a socket). Returns those packets.
     @discardableResult
     func receiveText(_ text: String) -> [AMIPacket] {
-        let bytes = Array(text.utf8)
+        receiveBytes(Array(text.utf8))
+    }
+
+    /// The same for bytes (a read may end inside a UTF-8 character).
+    @discardableResult
+    func receiveBytes(_ bytes: [UInt8]) -> [AMIPacket] {
         var read: [SessionInput] = [.text(AMIReceivedChunk(bytes, streamOffset: offset))]
         offset += Int64(bytes.count)
         unframed.writeBytes(bytes)
