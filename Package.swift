@@ -26,6 +26,8 @@ let package = Package(
         .library(name: "AMIProtocol", targets: ["AMIProtocol"]),
         .library(name: "AMIClient", targets: ["AMIClient"]),
         .library(name: "AMISimulator", targets: ["AMISimulator"]),
+        // For the fuzz package (fuzz/Package.swift), which depends on this one by path.
+        .library(name: "AMIScriptLanguage", targets: ["AMIScriptLanguage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
