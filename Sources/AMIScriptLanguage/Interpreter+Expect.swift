@@ -177,7 +177,8 @@ extension Interpreter {
                 let resume = min(max(0, candidates[index].resumeAt - head), complete)
                 scannedBytes += complete - resume
                 let outcome = bytes.withUnsafeBufferPointer {
-                    regex.match(UnsafeBufferPointer(rebasing: $0[..<complete]), from: resume, partial: true)
+                    regex.match(UnsafeBufferPointer(rebasing: $0[..<complete]), from: resume, partial: true,
+                                endIsFinal: complete == bytes.count)
                 }
                 switch outcome {
                 case .match(let groups):

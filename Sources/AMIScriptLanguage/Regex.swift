@@ -93,11 +93,13 @@ public final class Regex: @unchecked Sendable {
 
     /// Matches `subject` from `start` (earlier bytes are context for lookbehind and
     /// anchors only). With `partial`, reports where a match could still begin.
-    public func match(_ subject: UnsafeBufferPointer<UInt8>, from start: Int, partial: Bool) -> Outcome {
+    /// `endIsFinal` false: more text follows the subject (expect leaves out a character whose
+    /// last bytes are still to come), so `$` does not match at its end.
+    public func match(_ subject: UnsafeBufferPointer<UInt8>, from start: Int, partial: Bool, endIsFinal: Bool = true) -> Outcome {
         guard let data = pcre2_match_data_create_from_pattern_8(code, nil) else { return .none }
         defer { pcre2_match_data_free_8(data) }
         let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)!
-        let options: UInt32 = partial ? PCRE2_PARTIAL_SOFT : 0
+        let options: UInt32 = (partial ? PCRE2_PARTIAL_SOFT : 0) | (endIsFinal ? 0 : PCRE2_NOTEOL)
         let result = pcre2_match_8(code, base, subject.count, start, options, data, nil)
         let vector = pcre2_get_ovector_pointer_8(data)!
         if result == PCRE2_ERROR_PARTIAL { return .partial(from: Int(vector[0])) }

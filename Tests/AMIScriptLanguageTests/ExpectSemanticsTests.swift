@@ -65,6 +65,11 @@ final class ExpectSemanticsTests: XCTestCase {
         session.receiveBytes([0xBC] + Array("ller\r\n".utf8))
         result = await runScript("connect\nexpect -timeout 0.3 { /Müller/ { print \"found\" } timeout { print \"none\" } }", session: session)
         XCTAssertEqual(result.output, "found\n")
+        // … and `$` does not match where that character was cut off (more text follows).
+        session = FakeSession()
+        session.receiveBytes(Array("o".utf8) + [0xD7])
+        result = await runScript("connect\nexpect -timeout 0.3 { /o$/ { print \"end\" } timeout { print \"none\" } }", session: session)
+        XCTAssertEqual(result.output, "none\n")
     }
 
     func testAMatchSplitAcrossReadsIsFound() async {
