@@ -5,12 +5,13 @@ import Glibc
 import Darwin
 #endif
 
-/// libFuzzer's entry: the input is a script (bytes taken as UTF-8, invalid sequences as
-/// U+FFFD, as the command line reads a file). It goes through what `amiscript --check`
-/// does — parse, render every diagnostic with its source line and caret, and, when it
-/// parses, the static checks, rendered too — and through the REPL's two parses.
-/// A crash, a trap (overflow, index out of range, force-unwrap), an ASan report or a
-/// hang is the finding; the diagnostics themselves are not judged.
+/// libFuzzer's entry: the input is a script's bytes. It goes through what `amiscript
+/// --check` does — `SourceFile.decoding` (UTF-8 or an error), parse, render every
+/// diagnostic with its source line and caret, and, when it parses, the static checks,
+/// rendered too — and through the REPL's two parses. A crash, a trap (overflow, index
+/// out of range, force-unwrap), an ASan report, a leak or a hang is the finding, and so is
+/// a diagnostic on a line or column the source does not have; the messages themselves
+/// are not judged.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzParser(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
@@ -34,7 +35,7 @@ public func fuzzParser(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     if Phases.verbose {
         for diagnostic in diagnostics.prefix(10) { fputs("  \(diagnostic)\n", stderr) }
     }
-    for diagnostic in diagnostics.prefix(renderLimit) { sink &+= diagnostic.rendered(in: source).utf8.count }
+    for diagnostic in diagnostics { sink &+= diagnostic.rendered(in: source).utf8.count }
     phases.done("rendered")
     var findings: [Diagnostic] = []
     if diagnostics.isEmpty {
@@ -49,10 +50,10 @@ public func fuzzParser(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     // The REPL's readings of the same text: typed input (incomplete or not), and the
     // action shorthand (`MailboxCount Mailbox=123@default`).
     let interactive = Parser.parseInteractive(source, actionShorthand: count % 2 == 1)
-    for diagnostic in interactive.diagnostics.prefix(renderLimit) { sink &+= diagnostic.rendered(in: source).utf8.count }
+    for diagnostic in interactive.diagnostics { sink &+= diagnostic.rendered(in: source).utf8.count }
     phases.done("Parser.parseInteractive: \(interactive.diagnostics.count) diagnostics, rendered")
     let shorthand = Parser.parseActionShorthand(source)
-    for diagnostic in shorthand.diagnostics.prefix(renderLimit) { sink &+= diagnostic.rendered(in: source).utf8.count }
+    for diagnostic in shorthand.diagnostics { sink &+= diagnostic.rendered(in: source).utf8.count }
     phases.done("Parser.parseActionShorthand: \(shorthand.diagnostics.count) diagnostics, rendered")
 
     // Every location a diagnostic gives is in the source: a line it has (lines end at
@@ -75,12 +76,6 @@ public func fuzzParser(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     blackHole(sink)
     return 0
 }
-
-/// How many diagnostics of one parse are rendered. All of them, as `amiscript --check`
-/// does; with FUZZ_SKIP_KNOWN=1, 100: rendering N diagnostics of one long line costs
-/// N × its length (a line of 8,000 `}` is 8,000 errors and 43 s under ASan), a known
-/// finding (docs/fuzzing.md) that would otherwise end every run as a timeout.
-let renderLimit = getenv("FUZZ_SKIP_KNOWN").map { String(cString: $0) == "1" } == true ? 100 : Int.max
 
 /// With FUZZ_VERBOSE set (reproducing a finding by hand), how long each step took.
 struct Phases {
