@@ -163,7 +163,7 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
                     }
                     return (nil, position, lines, false)
                 }
-                if tooLong { throw AMIDecodingError.lineTooLong(limit: maxLine) }
+                if tooLong { throw limitError(lineStart: reached) }
                 packetLines += lines
                 scanned = reached
                 if scanned > configuration.maxPacketBytes || (end == nil && buffer.readableBytes > configuration.maxPacketBytes) {
@@ -182,17 +182,13 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
             }
             guard let newline = found else {
                 let pending = buffer.readableBytes - lineStart
-                if pending > configuration.maxLineBytes {
-                    throw AMIDecodingError.lineTooLong(limit: configuration.maxLineBytes)
-                }
+                if pending > configuration.maxLineBytes { throw limitError(lineStart: lineStart) }
                 if buffer.readableBytes > configuration.maxPacketBytes {
                     throw AMIDecodingError.packetTooLarge(limit: configuration.maxPacketBytes)
                 }
                 return nil
             }
-            if newline - lineStart > configuration.maxLineBytes {
-                throw AMIDecodingError.lineTooLong(limit: configuration.maxLineBytes)
-            }
+            if newline - lineStart > configuration.maxLineBytes { throw limitError(lineStart: lineStart) }
             scanned = newline + 1
             if scanned > configuration.maxPacketBytes {
                 throw AMIDecodingError.packetTooLarge(limit: configuration.maxPacketBytes)
@@ -206,6 +202,19 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
                 return frame
             }
         }
+    }
+
+    /// The error for a line (starting `lineStart` bytes into the packet) longer than the
+    /// line limit: that limit's, unless the packet limit is passed first in the stream (a
+    /// line that breaks both). Decided by the bytes, not by where a read ended: a fuzzer
+    /// found either error for the same stream, depending on the cuts.
+    private func limitError(lineStart: Int) -> AMIDecodingError {
+        // The line passes its limit with its byte maxLineBytes + 1, the packet with its
+        // byte maxPacketBytes + 1.
+        if configuration.maxPacketBytes < lineStart + configuration.maxLineBytes {
+            return .packetTooLarge(limit: configuration.maxPacketBytes)
+        }
+        return .lineTooLong(limit: configuration.maxLineBytes)
     }
 
     /// `nextFrame` at the end of the stream: what is left, or an error for a packet cut short.

@@ -168,17 +168,24 @@ extension Interpreter {
         var best: (index: Int, start: Int, end: Int, groups: [Range<Int>?]?)?
         let head = buffer.head
         let bytes = buffer.unconsumed
-        // A character whose last bytes are still to come is not matched yet: PCRE2 would
-        // take it as invalid and could not report a partial match that runs into it.
+        // The last bytes of a character may still be to come. A match is what a scan of
+        // all the text received finds (those bytes count as not UTF-8 until they are whole),
+        // but PCRE2 reports no partial match that runs into them: where the next scan
+        // resumes comes from the text without them.
         let complete = bytes.count - Self.unfinishedCharacterLength(at: bytes)
         for index in candidates.indices {
             switch candidates[index].matcher {
             case .regex(let regex):
                 let resume = min(max(0, candidates[index].resumeAt - head), complete)
-                scannedBytes += complete - resume
-                let outcome = bytes.withUnsafeBufferPointer {
-                    regex.match(UnsafeBufferPointer(rebasing: $0[..<complete]), from: resume, partial: true,
-                                endIsFinal: complete == bytes.count)
+                scannedBytes += bytes.count - resume
+                var outcome = bytes.withUnsafeBufferPointer { regex.match($0, from: resume, partial: complete == bytes.count) }
+                if complete < bytes.count, case .none = outcome {
+                    outcome = bytes.withUnsafeBufferPointer {
+                        regex.match(UnsafeBufferPointer(rebasing: $0[..<complete]), from: resume, partial: true)
+                    }
+                    // A match that ends where the character was cut (`/o\z/`) is not one in
+                    // the whole text; it may start one once the character is whole.
+                    if case .match(let groups) = outcome { outcome = .partial(from: groups[0]?.lowerBound ?? resume) }
                 }
                 switch outcome {
                 case .match(let groups):

@@ -21,7 +21,11 @@ public final class Regex: @unchecked Sendable {
 
     /// `literal`: the pattern is plain text (string patterns of `expect`).
     public init(_ pattern: String, flags: String = "", literal: Bool = false) throws {
-        var options: UInt32 = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF
+        // PCRE2_NO_DOTSTAR_ANCHOR: PCRE2 would anchor a pattern that starts with `.*` to
+        // line starts, which (in 10.42, with invalid UTF-8 allowed) misses a match after a
+        // byte that is not UTF-8 on the same line: `/.*?.$/` found nothing in `a\xBEb`
+        // (a fuzzer find). The JIT stays linear without the optimisation (bench: 1 MB line).
+        var options: UInt32 = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_NO_DOTSTAR_ANCHOR
         if literal { options |= PCRE2_LITERAL }
         for flag in flags {
             switch flag {
@@ -93,13 +97,25 @@ public final class Regex: @unchecked Sendable {
 
     /// Matches `subject` from `start` (earlier bytes are context for lookbehind and
     /// anchors only). With `partial`, reports where a match could still begin.
-    /// `endIsFinal` false: more text follows the subject (expect leaves out a character whose
-    /// last bytes are still to come), so `$` does not match at its end.
-    public func match(_ subject: UnsafeBufferPointer<UInt8>, from start: Int, partial: Bool, endIsFinal: Bool = true) -> Outcome {
+    public func match(_ subject: UnsafeBufferPointer<UInt8>, from start: Int, partial: Bool) -> Outcome {
+        guard Self.endsInWholeCharacter(subject) else {
+            // PCRE2 10.42's JIT reads the byte after the subject for \b and \B when the text
+            // ends in bytes that are not UTF-8 (a fuzzer find: the answer depended on memory
+            // the text does not own). A copy ending in NUL bytes, outside the subject, gives
+            // the answer an end of text gives.
+            let padded = Array(subject) + [0, 0, 0, 0]
+            return padded.withUnsafeBufferPointer {
+                match(unpadded: UnsafeBufferPointer(rebasing: $0[..<subject.count]), from: start, partial: partial)
+            }
+        }
+        return match(unpadded: subject, from: start, partial: partial)
+    }
+
+    private func match(unpadded subject: UnsafeBufferPointer<UInt8>, from start: Int, partial: Bool) -> Outcome {
         guard let data = pcre2_match_data_create_from_pattern_8(code, nil) else { return .none }
         defer { pcre2_match_data_free_8(data) }
         let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)!
-        let options: UInt32 = (partial ? PCRE2_PARTIAL_SOFT : 0) | (endIsFinal ? 0 : PCRE2_NOTEOL)
+        let options: UInt32 = partial ? PCRE2_PARTIAL_SOFT : 0
         let result = pcre2_match_8(code, base, subject.count, start, options, data, nil)
         let vector = pcre2_get_ovector_pointer_8(data)!
         if result == PCRE2_ERROR_PARTIAL { return .partial(from: Int(vector[0])) }
@@ -119,6 +135,27 @@ public final class Regex: @unchecked Sendable {
             groups.append(valid ? low..<high : nil)
         }
         return .match(groups)
+    }
+
+    /// True when `bytes` is empty or ends in a whole, valid UTF-8 character (Unicode's
+    /// table 3-7: no overlong forms, no surrogates, nothing past U+10FFFF).
+    static func endsInWholeCharacter(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let last = bytes.last, last >= 0x80 else { return true }
+        let end = bytes.count
+        var back = 0
+        while back < 3, end - back - 1 >= 0, bytes[end - back - 1] & 0xC0 == 0x80 { back += 1 }
+        guard back >= 1, end - back - 1 >= 0 else { return false }
+        let lead = bytes[end - back - 1]
+        let length = lead >= 0xF5 ? 0 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0
+        guard length == back + 1 else { return false }
+        let second = bytes[end - back]
+        switch lead {
+        case 0xE0: return second >= 0xA0
+        case 0xED: return second < 0xA0
+        case 0xF0: return second >= 0x90
+        case 0xF4: return second < 0x90
+        default: return true
+        }
     }
 
     public func match(_ bytes: [UInt8], from start: Int = 0) throws(MatchFailure) -> [Range<Int>?]? {

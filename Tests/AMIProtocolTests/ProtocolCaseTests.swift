@@ -178,6 +178,26 @@ final class ProtocolCaseTests: XCTestCase {
         }
     }
 
+    /// A line that breaks both limits (a fuzzer find: fuzz/findings/decoder-minimal-both-limits)
+    /// gets the error of the limit the stream passes first, however the reads are cut.
+    func testALineBreakingBothLimitsGetsTheSameErrorHoweverTheReadsAreCut() throws {
+        let config = AMIDecoder.Configuration(expectsBanner: false, readsLegacyCommandBodies: false, maxLineBytes: 48, maxPacketBytes: 320)
+        let line = { (name: String, count: Int) in name + ": " + String(repeating: "y", count: count) + "\r\n" }
+        // Packet bytes 0…279 are short lines; the next line passes the packet limit at
+        // byte 321, before its own limit (byte 280 + 49).
+        let packetFirst = Array((String(repeating: line("A", 30), count: 8) + line("B", 60) + "\r\n").utf8)
+        // Lines of 44 bytes up to byte 264; a too-long line passes its limit at byte 313, first.
+        let lineFirst = Array((String(repeating: line("A", 39), count: 6) + line("B", 60) + "\r\n").utf8)
+        for (bytes, expected) in [(packetFirst, AMIDecodingError.packetTooLarge(limit: 320)), (lineFirst, .lineTooLong(limit: 48))] {
+            XCTAssertThrowsError(try decodeAtOnce(bytes, configuration: config)) { XCTAssertEqual($0 as? AMIDecodingError, expected, "at once") }
+            for chunkSize in [1, 7, 64, 290, 300, 330] {
+                XCTAssertThrowsError(try decodeThroughPipeline(bytes, chunkSize: chunkSize, configuration: config)) {
+                    XCTAssertEqual($0 as? AMIDecodingError, expected, "in reads of \(chunkSize)")
+                }
+            }
+        }
+    }
+
     func testStreamRangesLineUpWithTheBytes() throws {
         let text = "Asterisk Call Manager/13.0.0\r\nResponse: Success\r\n\r\n\r\nEvent: A\r\n\r\n"
         let list = packets(try decode(text))

@@ -70,6 +70,28 @@ final class ExpectSemanticsTests: XCTestCase {
         session.receiveBytes(Array("o".utf8) + [0xD7])
         result = await runScript("connect\nexpect -timeout 0.3 { /o$/ { print \"end\" } timeout { print \"none\" } }", session: session)
         XCTAssertEqual(result.output, "none\n")
+        // Nor `\z` and `\Z` (fuzz/findings/expect-minimal-z-before-unfinished-char): the
+        // text is all that came, the unfinished bytes as they are (not UTF-8, so not a
+        // word character either).
+        for (pattern, output) in [("o\\z", "none"), ("o\\Z", "none"), ("o\\b", "[o]"), ("o+", "[o]")] {
+            session = FakeSession()
+            session.receiveBytes(Array("o".utf8) + [0xD7])
+            result = await runScript("connect\nexpect -timeout 0.3 { /\(pattern)/ { print \"[$0]\" } timeout { print \"none\" } }", session: session)
+            XCTAssertEqual(result.output, output + "\n", pattern)
+        }
+        // … which match once the character is whole, as a scan of the whole text would.
+        session = FakeSession()
+        session.receiveBytes(Array("oo".utf8) + [0xD7])
+        session.receiveBytes([0x90] + Array("o".utf8))
+        result = await runScript("connect\nexpect -timeout 0.3 { /o+\\b/ { print \"[$0]\" } timeout { print \"none\" } }", session: session)
+        XCTAssertEqual(result.output, "[oo]\n")
+        // A pattern that starts with `.*` finds a match after a byte that is not UTF-8
+        // (fuzz/findings/expect-minimal-dotstar-after-invalid-byte).
+        session = FakeSession()
+        session.receiveBytes([0x61, 0xBE])
+        session.receiveBytes([0x62])
+        result = await runScript("connect\nexpect -timeout 0.3 { /.*?.$/ { print \"[$0]\" } timeout { print \"none\" } }", session: session)
+        XCTAssertEqual(result.output, "[b]\n")
     }
 
     func testAMatchSplitAcrossReadsIsFound() async {

@@ -31,8 +31,7 @@ public func fuzzExpect(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         guard let pattern = Pattern(line) else { return 0 }
         patterns.append(pattern)
     }
-    var reads = input[(nul + 1)...].split(separator: 1, omittingEmptySubsequences: false).prefix(64).map(Array.init)
-    if skipKnown { reads = wholeCharacters(reads) }
+    let reads = input[(nul + 1)...].split(separator: 1, omittingEmptySubsequences: false).prefix(64).map(Array.init)
 
     let branches = patterns
     let sent = reads
@@ -56,36 +55,6 @@ public func fuzzExpect(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
             """)
     }
     return 0
-}
-
-/// FUZZ_SKIP_KNOWN=1 steers around the findings docs/fuzzing.md lists as known.
-let skipKnown = getenv("FUZZ_SKIP_KNOWN").map { String(cString: $0) == "1" } == true
-
-/// The reads with no UTF-8 character left unfinished at the end of one: the bytes of a
-/// character that a read cuts go to the next read, and those the last read leaves
-/// unfinished are dropped. (Known finding: while the last bytes of a character are still
-/// to come, `\z` and `\Z` match before it.)
-func wholeCharacters(_ reads: [[UInt8]]) -> [[UInt8]] {
-    var result: [[UInt8]] = []
-    var carried: [UInt8] = []
-    for read in reads {
-        var bytes = carried + read
-        carried = []
-        // Back over continuation bytes (10xxxxxx) to the lead byte, as expect does; again
-        // while what is left ends unfinished too (`\xD7` before `\xE2\x82`).
-        while true {
-            var back = 0
-            while back < 3, back < bytes.count, bytes[bytes.count - back - 1] & 0xC0 == 0x80 { back += 1 }
-            guard back < bytes.count else { break }
-            let lead = bytes[bytes.count - back - 1]
-            let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
-            guard length > back + 1 else { break }
-            carried = Array(bytes[(bytes.count - back - 1)...]) + carried
-            bytes.removeLast(back + 1)
-        }
-        result.append(bytes)
-    }
-    return result
 }
 
 /// How many matches one run takes (`exp_continue` up to this).
@@ -117,13 +86,6 @@ struct Pattern {
             flags = ""
             literal = false
         }
-        // Known finding (PCRE2 10.42's JIT): with text that ends in a byte that is not
-        // UTF-8, \b and \B look at the byte after the end of the subject.
-        if skipKnown, !literal, source.contains("\\b") || source.contains("\\B") { return nil }
-        // Known finding (PCRE2 10.42): a pattern that starts with `.*` is anchored to line
-        // starts (PCRE2_NO_DOTSTAR_ANCHOR is not set), so it cannot match after a byte that
-        // is not UTF-8 on the same line when the scan starts before it.
-        if skipKnown, !literal, source.contains(".*") { return nil }
         guard let regex = try? Regex(source, flags: flags, literal: literal) else { return nil }
         guard regex.captureCount <= 20, !regex.groupNames.contains(where: { Self.reservedNames.contains($0.name) }) else { return nil }
         self.regex = regex
