@@ -25,8 +25,9 @@ public final class Regex: @unchecked Sendable {
         // line starts, which (in 10.42, with invalid UTF-8 allowed) misses a match after a
         // byte that is not UTF-8 on the same line: `/.*?.$/` found nothing in `a\xBEb`
         // (a fuzzer find). The JIT stays linear without the optimisation (bench: 1 MB line).
-        var options: UInt32 = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_NO_DOTSTAR_ANCHOR
-        if literal { options |= PCRE2_LITERAL }
+        var options: UInt32 = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF
+        // (PCRE2 refuses the option with PCRE2_LITERAL, where it has no meaning.)
+        options |= literal ? PCRE2_LITERAL : PCRE2_NO_DOTSTAR_ANCHOR
         for flag in flags {
             switch flag {
             case "i": options |= PCRE2_CASELESS

@@ -38,5 +38,7 @@ final class RegexTests: XCTestCase {
     func testOrdinaryMatchesAreUnchanged() throws {
         XCTAssertEqual(try Regex("\\bOld(\\w+): (\\d+)").match(Array("NewMessages: 1 OldMessages: 22".utf8)), [15..<30, 18..<26, 28..<30])
         XCTAssertNil(try Regex("\\bMessages").match(Array("NewMessages: 1".utf8)))
+        // A string pattern (exact text) compiles and matches too.
+        XCTAssertEqual(try Regex(".*Manager", literal: true).match(Array("Asterisk .*Manager".utf8)), [9..<18])
     }
 }
