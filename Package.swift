@@ -105,6 +105,8 @@ let package = Package(
                 "AMIProtocol",
             ]
         ),
+        // `amiscript convert`: Tcl/Expect read and written out as amiscript (no I/O).
+        .target(name: "ExpectConversion"),
         // What both command lines need: unbuffered standard streams, file reading.
         .target(name: "CommandLineSupport"),
         .executableTarget(
@@ -135,6 +137,7 @@ let package = Package(
                 "AMIScriptREPL",
                 "AMIClient",
                 "CommandLineSupport",
+                "ExpectConversion",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 "AMISimulator",
@@ -143,6 +146,7 @@ let package = Package(
             linkerSettings: shippedBinarySettings
         ),
         .target(name: "AMITestSupport", path: "Tests/AMITestSupport"),
+        .testTarget(name: "ExpectConversionTests", dependencies: ["ExpectConversion"]),
         .testTarget(
             name: "AMIProtocolTests",
             dependencies: [

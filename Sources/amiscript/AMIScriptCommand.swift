@@ -26,6 +26,7 @@ struct AMIScriptCommand: ParsableCommand {
             amiscript [options] FILE [ARGS...]
             amiscript [options] - [ARGS...]          (script on stdin)
             amiscript [options] -e CODE [ARGS...]
+            amiscript convert FILE.exp [-o OUT.ami]   (an Expect + telnet script as amiscript)
             """,
         discussion: """
             The server is $AMI_HOST:$AMI_PORT (default 127.0.0.1:5038); AMI_USERNAME and AMI_SECRET \
@@ -101,6 +102,12 @@ struct AMIScriptCommand: ParsableCommand {
         // round trip then costs no thread wake-ups (docs/performance.md has the measure).
         NIOSingletons.groupLoopCountSuggestion = 1
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        // `amiscript convert …` is a command of its own (a script named `convert` runs as
+        // `amiscript ./convert`).
+        if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "convert" {
+            ConvertCommand.main(Array(CommandLine.arguments.dropFirst(2)))
+            exitProcess(0)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
