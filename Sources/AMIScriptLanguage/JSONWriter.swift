@@ -1,3 +1,5 @@
+import AMIProtocol
+
 /// `json(VALUE)`: a value as compact JSON (RFC 8259) on one line. Maps become objects with
 /// their keys in order, lists arrays, nil `null`. Written by hand rather than with
 /// Foundation's JSONSerialization: that loses the order of a map's keys (an AMI response
@@ -40,23 +42,6 @@ public enum JSONWriter {
     }
 
     static func writeString(_ text: String, into output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default:
-                output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
+        JSONText.appendQuoted(text, to: &output)
     }
 }

@@ -110,16 +110,20 @@ public enum SecretMasking {
         return String(characters)
     }
 
+    /// The headers whose values are masked on the wire, as a line starts (lowercase):
+    /// `masked` and `SecretMaskingStream` go by them.
+    public static let maskedHeaderPrefixes = ["secret:", "key:"]
+
     /// `Secret: x` and `Key: x` lines with the value replaced.
     public static func masked(_ text: String) -> String {
-        guard text.range(of: "ecret") != nil || text.range(of: "ey:") != nil || text.range(of: "EY:") != nil else { return text }
+        guard mayHoldMaskedHeader(text) else { return text }
         var output = ""
         var lineStart = true
         var index = text.startIndex
         while index < text.endIndex {
             if lineStart {
                 let rest = text[index...]
-                for name in ["secret:", "key:"] {
+                for name in maskedHeaderPrefixes {
                     if rest.prefix(name.count).lowercased() == name {
                         output += rest.prefix(name.count) + " ********"
                         var end = rest.index(rest.startIndex, offsetBy: name.count)
@@ -136,6 +140,32 @@ public enum SecretMasking {
             index = text.index(after: index)
         }
         return output
+    }
+}
+
+extension SecretMasking {
+    /// A quick look before the line-by-line pass: `ecret` or `ey:` in any case (a
+    /// `SECRET:` line alone must be masked too).
+    static func mayHoldMaskedHeader(_ text: String) -> Bool {
+        let bytes = text.utf8
+        var index = bytes.startIndex
+        func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte | 0x20 : byte }
+        func follows(_ word: StaticString, at start: String.UTF8View.Index) -> Bool {
+            var position = start
+            for expected in UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount) {
+                guard position < bytes.endIndex, lower(bytes[position]) == expected else { return false }
+                position = bytes.index(after: position)
+            }
+            return true
+        }
+        while index < bytes.endIndex {
+            if lower(bytes[index]) == UInt8(ascii: "e") {
+                let next = bytes.index(after: index)
+                if follows("cret", at: next) || follows("y:", at: next) { return true }
+            }
+            index = bytes.index(after: index)
+        }
+        return false
     }
 }
 

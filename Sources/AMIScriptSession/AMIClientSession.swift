@@ -9,6 +9,8 @@ public final class AMIClientSession: ScriptSession {
     private var connection: AMIConnection?
     private let tracer: WireTracer?
     private let tlsOptions: AMITLSOptions
+    /// `--record`'s file: every connection's bytes both ways (the wire tap feeds it).
+    private let recorder: SessionRecorder?
     /// `log_file`'s log, read by the wire tap on the event loop (a box, not `self`: the
     /// connection keeps the tap, and must not keep the session).
     private let logBox = NIOLockedValueBox<SessionLog?>(nil)
@@ -19,10 +21,12 @@ public final class AMIClientSession: ScriptSession {
     }
 
     /// `trace`: where wire-trace lines go (`>> ` sent, `<< ` received), or nil for none.
-    /// `tls`: how `connect ... tls` checks the server.
-    public init(trace: (@Sendable (String) -> Void)?, tls: AMITLSOptions = AMITLSOptions()) {
+    /// `tls`: how `connect ... tls` checks the server. `recorder`: `--record`'s file.
+    public init(trace: (@Sendable (String) -> Void)?, tls: AMITLSOptions = AMITLSOptions(),
+                recorder: SessionRecorder? = nil) {
         tracer = trace.map(WireTracer.init)
         tlsOptions = tls
+        self.recorder = recorder
     }
 
     /// True from `connect` until `close`, even after the server has gone: what it sent
@@ -39,19 +43,27 @@ public final class AMIClientSession: ScriptSession {
         if tls { configuration.tls = tlsOptions }
         let tracer = self.tracer
         let logBox = self.logBox
+        let recorder = self.recorder
         configuration.wireTap = { direction, bytes in
             tracer?.record(direction, bytes)
             if let log = logBox.withLockedValue({ $0 }) {
                 bytes.withUnsafeReadableBytes { log.record(direction == .sent ? .sent : .received, $0) }
             }
+            if let recorder {
+                bytes.withUnsafeReadableBytes { recorder.record(direction == .sent ? .sent : .received, $0) }
+            }
         }
+        recorder?.beginConnection(server: "\(host):\(port)")
         do {
             let connection = try await AMIConnection.connect(host: host, port: port, configuration: configuration)
             self.connection = connection
+            recorder?.connectionEstablished(banner: connection.banner)
             return connection.banner
         } catch let error as AMIClientError {
+            recorder?.connectionFailed()
             throw SessionError.connectFailed(Self.reason(error))
         } catch {
+            recorder?.connectionFailed()
             throw SessionError.connectFailed("\(error)")
         }
     }
@@ -122,6 +134,7 @@ public final class AMIClientSession: ScriptSession {
         }
         await connection.close()
         tracer?.flush()
+        recorder?.endConnection()
     }
 
     private static func reason(_ error: Error) -> String {

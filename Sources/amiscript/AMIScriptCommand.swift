@@ -63,6 +63,9 @@ struct AMIScriptCommand: ParsableCommand {
     @Flag(help: "In the REPL, print action responses, list entries and events as JSON lines (one object a packet).")
     var json = false
 
+    @Option(help: "Record every byte both ways in FILE (JSON lines, secrets masked), for amisim --replay.")
+    var record: String?
+
     /// Options end at the script (the first word that is not one of amiscript's options):
     /// everything from there on belongs to the script, even words that look like options
     /// (`amiscript tool.ami --verbose`).
@@ -204,9 +207,11 @@ struct ScriptRunner {
             return ExitCode.usage
         }
 
+        guard let recording = Recording.open(options.record) else { return Recording.cannotCreate }
         let (prepared, simulator) = await prepareEnvironment()
         guard let environment = prepared else { return ExitCode.connection }
-        let interpreter = makeInterpreter(scriptName: name, arguments: arguments, environment: environment)
+        let interpreter = makeInterpreter(scriptName: name, arguments: arguments, environment: environment,
+                                          recorder: recording.recorder)
         if name != "-", Terminal.isTerminal(0) {
             let json = options.json
             interpreter.interactHook = { interpreter in
@@ -222,7 +227,7 @@ struct ScriptRunner {
             await interpreter.finish()
         }
         await simulator?.stop()
-        return code
+        return recording.finish(code)
     }
 
     /// `2 errors, 1 warning`.
@@ -237,18 +242,21 @@ struct ScriptRunner {
 
     /// No script and a terminal on stdin: the interactive REPL.
     private func runREPL() async -> Int32 {
+        guard let recording = Recording.open(options.record) else { return Recording.cannotCreate }
         let (environment, simulator) = await prepareEnvironment()
         guard let environment else { return ExitCode.connection }
-        let interpreter = makeInterpreter(scriptName: "repl", arguments: [], environment: environment)
+        let interpreter = makeInterpreter(scriptName: "repl", arguments: [], environment: environment,
+                                          recorder: recording.recorder)
         let code = await REPL(interpreter: interpreter, environment: environment, json: options.json).run()
         await simulator?.stop()
-        return code
+        return recording.finish(code)
     }
 
     /// The interpreter of a script or of the REPL, on a real connection with the options'
     /// trace and TLS settings.
-    private func makeInterpreter(scriptName: String, arguments: [String], environment: [String: String]) -> Interpreter {
-        let session = AMIClientSession(trace: traceSink(), tls: Self.tlsOptions(environment))
+    private func makeInterpreter(scriptName: String, arguments: [String], environment: [String: String],
+                                 recorder: SessionRecorder?) -> Interpreter {
+        let session = AMIClientSession(trace: traceSink(), tls: Self.tlsOptions(environment), recorder: recorder)
         let configuration = Interpreter.Configuration(scriptName: scriptName, arguments: arguments,
                                                       environment: environment, timeout: options.timeout)
         return Interpreter(configuration: configuration, session: session, output: TerminalOutput())
