@@ -240,7 +240,7 @@ public enum JSONText {
             guard index < bytes.count else { return "end of the line" }
             var end = index + 1
             while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
-            return "'" + String(decoding: bytes[index..<end], as: UTF8.self) + "'"
+            return "'" + VisibleText.escaped(String(decoding: bytes[index..<end], as: UTF8.self), quotes: false) + "'"
         }
 
         func failure(_ message: String) -> Failure {

@@ -45,9 +45,15 @@ public final class AMISimulatorServer: Sendable {
                     if let tls {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
                     }
+                    let connectionHandler: ChannelHandler
+                    if let replay = options.replay {
+                        connectionHandler = ReplayConnectionHandler(options: replay, fallbackBanner: options.banner)
+                    } else {
+                        connectionHandler = SimulatorConnectionHandler(state: state)
+                    }
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(decoder),
-                        SimulatorConnectionHandler(state: state),
+                        connectionHandler,
                     ])
                 }
             }

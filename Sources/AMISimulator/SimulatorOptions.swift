@@ -23,6 +23,9 @@ public struct SimulatorOptions: Sendable {
     /// PEM certificate and key: serve TLS (as Asterisk's `tlsenable`) instead of plain TCP.
     public var tlsCertificateFile: String?
     public var tlsKeyFile: String?
+    /// Answer from a recording instead (`amisim --replay`): users, data and faults are then
+    /// not used; the banner is the recording's (`banner` when it has none).
+    public var replay: ReplayOptions?
 
     public init(
         host: String = "127.0.0.1",

@@ -32,7 +32,7 @@ struct AMIScriptCommand: ParsableCommand {
             The server is $AMI_HOST:$AMI_PORT (default 127.0.0.1:5038); AMI_USERNAME and AMI_SECRET \
             are the defaults of 'login'. With --sim the script talks to a built-in simulator.
             Exit codes: 0 success or exit's code, 1 runtime error, 64 usage, 65 the script does not parse or --check found an error (with --strict, a warning), \
-            69 connection refused/failed/closed, 77 login failed, 124 expect/action timeout.
+            69 connection refused/failed/closed, 73 the --record file cannot be written, 77 login failed, 124 expect/action timeout.
             """,
         version: "amiscript \(AMIScriptVersion.string)"
     )

@@ -20,7 +20,9 @@ struct AMISim: AsyncParsableCommand {
         discussion: """
             Answers like Asterisk's manager on the wire. Users admin/secret5 (all rights) and \
             limited/limited1 (system) unless --manager-conf names a manager.conf. When ready it \
-            prints 'amisim listening on HOST:PORT'. Faults: \
+            prints 'amisim listening on HOST:PORT'. With --replay FILE it answers like the server of \
+            a recording (amiscript --record) instead. Exit codes: 64 usage, 65 a --replay file that is \
+            not a recording, 69 the port cannot be bound. Faults: \
             \(SimulatorFault.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")).
             """,
         version: "amisim \(AMIScriptVersion.string)"
@@ -77,6 +79,13 @@ struct AMISim: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
     var tlsKey: String?
 
+    @Option(help: "Answer like the server of this recording (amiscript --record, or a transcript's JSON lines).")
+    var replay: String?
+
+    @Option(name: .customLong("replay-speed"),
+            help: "How fast the recorded events come: 1 as recorded, N times faster, 0 all at once.")
+    var replaySpeed = 1.0
+
     func validate() throws {
         for fault in faults where SimulatorFault(rawValue: fault) == nil {
             throw ValidationError("unknown fault '\(fault)'; known: \(SimulatorFault.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -88,6 +97,7 @@ struct AMISim: AsyncParsableCommand {
         if (tlsCertificate == nil) != (tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together")
         }
+        try ReplayCommandLine.validate(self)
     }
 
     func run() async throws {
@@ -100,6 +110,9 @@ struct AMISim: AsyncParsableCommand {
         options.data.callSeconds = callSeconds
         options.tlsCertificateFile = tlsCertificate
         options.tlsKeyFile = tlsKey
+        if let replay {
+            options.replay = try ReplayCommandLine.options(file: replay, speed: replaySpeed)
+        }
         if let managerConf {
             guard let text = StandardStreams.readFile(managerConf) else {
                 throw ValidationError("cannot read \(managerConf)")
