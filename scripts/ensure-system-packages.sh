@@ -3,7 +3,8 @@
 # `ensure-system-packages.sh build`: only what building needs (make, the quick start);
 # with no argument: everything the tests need too (scripts/test.sh).
 # libedit-dev: the REPL's line editor; libpcre2-dev: expect's regexes;
-# expect + telnet: the seed's vmcount.exp, which shared/checks/seed-vmcount.sh compares with;
+# expect + telnet: the seed's vmcount.exp, which shared/checks/seed-vmcount.sh compares with,
+# and the Expect originals tests/convert runs beside their conversions;
 # openssl: the TLS tests make a throw-away certificate with it;
 # vim: the editor test loads editors/vim in it; parallel + jq: the fleet recipe's test
 # (docs/fleet.md); groff-base + man-db: the man page test renders the pages.

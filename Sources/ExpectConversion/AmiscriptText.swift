@@ -87,7 +87,9 @@ enum AmiscriptText {
         while index < scalars.count {
             let scalar = scalars[index]
             switch scalar {
-            case "*": out += index == scalars.count - 1 && !anchored ? ".*" : ".*?"
+            // Expect's `*` takes as much as it can of what has come (`A*x` over `A1xA2x`
+            // is all of it), as PCRE's greedy `.*` does.
+            case "*": out += ".*"
             case "?": out += "."
             case "[":
                 var end = index + 1

@@ -26,12 +26,16 @@ extension Converter {
                 return untranslated(command, "\(keyword) \(option) has no counterpart")
             }
         }
-        // One braced word that holds a list of patterns and bodies (Expect's rule: the
-        // list form when the one argument spans lines or holds several words).
-        if words.count == 1, words[0].form == .braced,
-           let list = try? TclParser.parseList(words[0].source, firstLine: words[0].line),
-           list.count > 1 || words[0].source.contains("\n") {
+        // One argument that holds a list of patterns and bodies. Expect's rule
+        // (exp_one_arg_braced): the only argument, with a line end before its first
+        // non-blank character. Otherwise even a braced list is one glob pattern.
+        if arguments.count == 1, Self.isPatternList(arguments[0]) {
+            guard let list = try? TclParser.parseList(arguments[0].source, firstLine: arguments[0].line) else {
+                return untranslated(command, "cannot read the pattern list")
+            }
             words = list
+        } else if words.count == 1, words[0].form == .braced, words[0].source.contains("\n") {
+            note("Expect reads this braced block as one glob pattern (a pattern list must be the only argument, its first line empty); so does the converted script", at: command.line)
         }
         if keyword != "expect", words.isEmpty {
             if keyword == "expect_before" { beforeHandles = [] } else { afterHandles = [] }
@@ -48,6 +52,11 @@ extension Converter {
                 let word = words[index]
                 index += 1
                 switch word.literal {
+                case "-timeout" where index < words.count:
+                    // Inside a pattern list, as Expect allows.
+                    timeout = value(words[index])
+                    index += 1
+                    continue
                 case "-re": kind = "re"; continue
                 case "-ex": kind = "ex"; continue
                 case "-gl": kind = "gl"; continue
@@ -96,6 +105,17 @@ extension Converter {
         for branch in branches { writeBranch(branch, prefix: "") }
         depth -= 1
         emitNow("}")
+    }
+
+    /// Expect's test for a pattern list: a line end before the first non-blank character.
+    static func isPatternList(_ word: TclWord) -> Bool {
+        guard word.form != .bare else { return false }
+        let text = word.form == .braced ? word.source : (word.literal ?? "")
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" { return true }
+            if !(scalar == " " || scalar == "\t" || scalar == "\r") { return false }
+        }
+        return false
     }
 
     private func writeBranch(_ branch: Branch, prefix: String) {

@@ -3,10 +3,12 @@ extension Converter {
     /// A condition or `expr` argument: braced text is an expression to read; anything
     /// else is a value whose truth counts.
     func condition(_ word: TclWord) -> String {
+        let outer = inCondition
+        inCondition = true
+        defer { inCondition = outer }
         if word.form == .braced || word.literal != nil {
             return expression(text: word.literal ?? word.source, line: word.line)
         }
-        if word.parts.count == 1, case .command = word.parts[0] { return value(word) }
         return value(word)
     }
 
@@ -114,8 +116,54 @@ extension Converter {
         return commandValue(last, want)
     }
 
-    /// One command's result as an expression.
+    /// Commands whose result is a Tcl list.
+    static let listCommands: Set<String> = ["list", "lsort", "lrange", "lreverse", "split", "concat", "lmap", "lappend"]
+
+    /// One command's result as an expression (a list result as text where text is wanted).
     func commandValue(_ command: TclCommand, _ want: Want) -> String {
+        let result = commandResult(command, want)
+        if want == .text, let name = command.words.first?.literal,
+           Self.listCommands.contains(name) || (name == "array" && command.words.dropFirst().first?.literal == "names") {
+            return listText(result)
+        }
+        return result
+    }
+
+    /// Tcl's comparisons give 1 or 0, amiscript's true or false: where the value is kept
+    /// or printed (not tested by if/while), it is made 1 or 0.
+    func number(ofTruth truth: String) -> String {
+        let result = temporary("truth")
+        pending.append("set \(result) 0")
+        pending.append("if \(truth) { set \(result) 1 }")
+        return "$" + result
+    }
+
+    /// True for a command whose Tcl result is 1 or 0.
+    func givesTruth(_ command: TclCommand) -> Bool {
+        let words = command.words.map(\.literal)
+        switch words.first ?? nil {
+        case "expr":
+            let text = command.words.dropFirst().map { $0.form == .braced ? $0.source : ($0.literal ?? $0.source) }.joined(separator: " ")
+            guard let tree = try? TclExpressionParser.parse(text, line: command.line) else { return false }
+            switch tree {
+            case .binary(let op, _, _): return ["==", "!=", "<", ">", "<=", ">=", "eq", "ne", "&&", "||", "in", "ni"].contains(op)
+            case .unary(let op, _): return op == "!"
+            default: return false
+            }
+        case "string": return ["equal", "match", "is"].contains(words.dropFirst().first ?? nil)
+        case "info": return true
+        case "regexp": return command.words.count <= 3 || command.words.contains { $0.literal == "-nocase" } && command.words.count <= 4
+        default: return false
+        }
+    }
+
+    private func commandResult(_ command: TclCommand, _ want: Want) -> String {
+        if !inCondition, givesTruth(command) {
+            inCondition = true
+            let truth = commandResult(command, want)
+            inCondition = false
+            return number(ofTruth: truth)
+        }
         let line = command.line
         guard let name = command.words.first?.literal else {
             note("a command whose name is computed cannot be translated", at: line)
@@ -135,8 +183,8 @@ extension Converter {
             }
             return expression(text: text, line: line, parenthesized: true)
         case "set" where arguments.count == 1:
-            guard let target = arguments[0].literal else { return unsupported("set with a computed name") }
-            return variable(reference: target, want, line: line)
+            guard let target = target(arguments[0]) else { return unsupported("set with a computed name") }
+            return target.key.map { "$\(target.name)[\($0)]" } ?? variable(arguments[0].literal ?? target.name, index: nil, want, line: line)
         case "lindex":
             guard let list = arguments.first else { return unsupported("lindex without a list") }
             guard arguments.count == 2 else { return value(list, .list) }
@@ -199,6 +247,10 @@ extension Converter {
                 let variable = String(target.dropFirst(4).dropLast())
                 return "(env(\(AmiscriptText.string(variable))) != nil)"
             }
+            if let target = target(arguments[1]), let key = target.key {
+                return "contains($\(target.name), \(key))"
+            }
+            if let name = arguments[1].literal, arrayVariables.contains(name) { return "true" }
             return unsupported("info exists of a variable has no counterpart (amiscript cannot ask whether a variable is set)")
         case "incr", "append", "lappend":
             // Statements whose result is used: do the statement, then read the variable.
@@ -207,12 +259,77 @@ extension Converter {
             return variable(reference: target, want, line: line)
         case "catch":
             return catchValue(arguments, line: line)
+        case "array" where arguments.count >= 2:
+            guard let name = arguments[1].literal else { return unsupported("array with a computed name") }
+            let map = "$" + AmiscriptText.name(name)
+            switch arguments[0].literal {
+            case "names": return "keys(\(map))"
+            case "size": return "len(\(map))"
+            case "exists": return arrayVariables.contains(name) ? "true" : "false"
+            default: return unsupported("array \(arguments[0].literal ?? "…") has no counterpart")
+            }
+        case "lsearch":
+            var words = arguments
+            var exact = false
+            var regex = false
+            while let option = words.first?.literal, option.hasPrefix("-"), words.count > 2 {
+                words.removeFirst()
+                switch option {
+                case "-exact": exact = true
+                case "-glob": exact = false
+                case "-regexp": regex = true
+                default: note("lsearch \(option) has no counterpart", at: line)
+                }
+            }
+            guard words.count == 2 else { return unsupported("lsearch needs a list and a pattern") }
+            let pattern: String
+            if exact {
+                pattern = value(words[1], .text)
+            } else if let text = words[1].literal {
+                pattern = AmiscriptText.string(regex ? "(?s)" + AmiscriptText.tclRegex(text) : "(?s)" + AmiscriptText.globRegex(text, anchored: true))
+            } else {
+                return unsupported("lsearch with a computed glob pattern (use -exact)")
+            }
+            return "\(helper(Helpers.listSearch.0, Helpers.listSearch.1))(\(value(words[0], .list)), \(pattern), \(exact ? "true" : "false"))"
+        case "lmap" where arguments.count == 3:
+            // lmap v $list {body}: the body's last command gives each item.
+            guard let variable = arguments[0].literal, let body = script(of: arguments[2]) else {
+                return unsupported("lmap over several variables has no counterpart")
+            }
+            let commands = body.commands.filter { $0.comment == nil }
+            guard commands.count == 1 else { return unsupported("lmap with a body of more than one command has no counterpart") }
+            let result = temporary("lmap")
+            let list = value(arguments[1], .list)
+            let saved = pending
+            pending = []
+            let item = commandValue(commands[0], .any)
+            let inner = pending
+            pending = saved
+            pending.append("set \(result) []")
+            pending.append("for \(AmiscriptText.name(variable)) in \(list) {")
+            pending.append(contentsOf: inner.map { "    " + $0 })
+            pending.append("    set \(result) ($\(result) + [\(item)])")
+            pending.append("}")
+            return "$" + result
+        case "wait":
+            // telnet's exit status: 0 after the server closed the connection (what the
+            // script waited for with expect eof).
+            return "[0, \"exp0\", 0, 0]"
         default:
             if let params = procs[name] {
-                if params.count != arguments.count, params.last != "args" {
+                var values = arguments.map { value($0) }
+                // Tcl's default values, filled in where the call leaves them out.
+                for param in params.dropFirst(values.count) {
+                    guard let fallback = param.fallback else { break }
+                    values.append(literal(fallback, .any, line: line))
+                }
+                if values.count != params.count {
                     note("\(name) takes \(params.count) arguments, given \(arguments.count)", at: line)
                 }
-                return "\(AmiscriptText.name(name))(" + arguments.map { value($0) }.joined(separator: ", ") + ")"
+                if failingProcs.contains(name) {
+                    return "\(AmiscriptText.name(name))(" + values.joined(separator: ", ") + ")" |> { unwrapFailing($0, line: line) }
+                }
+                return "\(AmiscriptText.name(name))(" + values.joined(separator: ", ") + ")"
             }
             return unsupported("the command '\(name)' has no counterpart in amiscript")
         }
@@ -258,6 +375,8 @@ extension Converter {
         case ("trimleft", 1): return "sub(\(text(0)), \"^\\\\s+\", \"\")"
         case ("trimright", 1): return "sub(\(text(0)), \"\\\\s+$\", \"\")"
         case ("first", 2): return "index(\(text(1)), \(text(0)))"
+        case ("first", 3):
+            return "\(helper(Helpers.stringFirst.0, Helpers.stringFirst.1))(\(text(0)), \(text(1)), \(listIndex(rest[2])))"
         case ("index", 2): return "substr(\(text(0)), \(listIndex(rest[1])), 1)"
         case ("range", 3):
             let start = listIndex(rest[1])
@@ -267,7 +386,7 @@ extension Converter {
             }
             return "substr(\(text(0)), \(start), \(end) - \(start))"
         case ("equal", 2):
-            return nocase ? "lower(\(text(0))) == lower(\(text(1)))" : "\(text(0)) == \(text(1))"
+            return nocase ? "(lower(\(text(0))) == lower(\(text(1))))" : "(\(text(0)) == \(text(1)))"
         case ("match", 2):
             guard let glob = rest[0].literal else {
                 note("string match with a computed pattern cannot be translated", at: line)
@@ -295,23 +414,76 @@ extension Converter {
         return "\"\""
     }
 
-    /// `catch {script} ?var?` as a value: for an `exec`, whether it failed.
+    /// `catch {script} ?var?` as a value (0 or 1): an `exec` (failed: a non-zero status),
+    /// a `socket` (failed: no connection), a call of a proc that raises `error`.
     private func catchValue(_ arguments: [TclWord], line: Int) -> String {
         guard let first = arguments.first, let script = script(of: first) else { return "0" }
         let commands = script.commands.filter { $0.comment == nil }
-        if commands.count == 1, commands[0].words.first?.literal == "exec" {
-            let result = temporary("exec")
-            pending.append("set \(result) \(exec(Array(commands[0].words.dropFirst()), line: line))")
-            if arguments.count >= 2, let target = arguments[1].literal {
-                pending.append("if $\(result).status == 0 { set \(AmiscriptText.name(target)) sub($\(result).stdout, \"\\n$\", \"\") } else { set \(AmiscriptText.name(target)) sub($\(result).stderr, \"\\n$\", \"\") }")
+        let variable = arguments.count >= 2 ? target(arguments[1]) : nil
+        let caught = temporary("caught")
+        if commands.count == 1, let name = commands[0].words.first?.literal {
+            let words = Array(commands[0].words.dropFirst())
+            switch name {
+            case "exec":
+                let result = temporary("exec")
+                pending.append("set \(result) \(exec(words, line: line))")
+                pending.append("set \(caught) 0")
+                var failed = "set \(caught) 1"
+                if let variable {
+                    pending.append("set \(variable.assignable) sub($\(result).stdout, \"\\n$\", \"\")")
+                    failed += "; set \(variable.assignable) sub($\(result).stderr, \"\\n$\", \"\")"
+                }
+                pending.append("if $\(result).status != 0 { \(failed) }")
+                return "$" + caught
+            case "socket" where words.count == 2:
+                // The connection is made here; `spawn -open $sock` then has nothing to do.
+                pending.append("set \(caught) 0")
+                var failed = "set \(caught) 1"
+                if let variable {
+                    failed += "; set \(variable.assignable) \"couldn't open socket: connection refused\""
+                    socketVariables.insert(arguments[1].literal ?? "")
+                }
+                pending.append("connect \(value(words[0])) \(value(words[1])) else { \(failed) }")
+                return "$" + caught
+            case "error" where !words.isEmpty:
+                if let variable { pending.append("set \(variable.assignable) \(value(words[0], .text))") }
+                return "1"
+            case _ where failingProcs.contains(name):
+                let result = temporary("result")
+                let values = words.map { value($0) }
+                pending.append("set \(result) \(AmiscriptText.name(name))(\(values.joined(separator: ", ")))")
+                pending.append("set \(caught) 0")
+                pending.append("if $\(result)[0] == \"error\" { set \(caught) 1 }")
+                if let variable { pending.append("set \(variable.assignable) $\(result)[1]") }
+                return "$" + caught
+            default:
+                break
             }
-            return "($\(result).status != 0)"
         }
-        // Anything else: run it; amiscript has no way to catch a runtime error.
-        note("catch: amiscript cannot catch a runtime error; the block runs as it is", at: line)
+        // Anything else runs as it is: amiscript cannot catch a runtime error. Commands
+        // that cannot fail here (close, wait…) need no note.
+        let harmless: Set<String> = ["close", "exp_close", "wait", "exp_wait", "send", "puts", "send_user", "after", "sleep", "log_user", "set"]
+        if !commands.allSatisfy({ harmless.contains($0.words.first?.literal ?? "") }) {
+            note("catch: amiscript cannot catch a runtime error; the block runs as it is", at: line)
+        }
         flushPending()
         for command in commands { statement(command) }
+        if let variable { emit("set \(variable.assignable) \"\"") }
         return "0"
+    }
+
+    /// The value of a call of a proc that raises `error`: the proc returns
+    /// ["ok", value] or ["error", message]; an error goes on up (out of a failing proc) or
+    /// ends the script as Tcl's uncaught error does (the message on stderr, exit 1).
+    func unwrapFailing(_ call: String, line: Int) -> String {
+        let result = temporary("result")
+        pending.append("set \(result) \(call)")
+        if inFailingProc {
+            pending.append("if $\(result)[0] == \"error\" { return $\(result) }")
+        } else {
+            pending.append("if $\(result)[0] == \"error\" { send_error join([$\(result)[1], \"\\n\"], \"\"); exit 1 }")
+        }
+        return "$\(result)[1]"
     }
 
     /// `exec` arguments as a call of exec() or, with a pipe or redirection, sh().
@@ -319,6 +491,18 @@ extension Converter {
         let shellWords = ["|", "<", ">", ">>", "2>", "2>@1", "&", ">&", "2>&1", "<<"]
         var words = arguments
         if words.first?.literal == "--" { words.removeFirst() }
+        // `<< VALUE`: the value is the program's standard input.
+        if let at = words.firstIndex(where: { $0.literal == "<<" }), at + 1 < words.count {
+            let input = value(words[at + 1], .text)
+            var rest = words
+            rest.removeSubrange(at...(at + 1))
+            let quote = helper(Helpers.shellQuote.0, Helpers.shellQuote.1)
+            let command = rest.map { word -> String in
+                if let text = word.literal, shellWords.contains(text) { return AmiscriptText.string(text) }
+                return "\(quote)(\(value(word, .text)))"
+            }
+            return "sh(join([\"printf '%s' \", \(quote)(\(input)), \" | \", join([\(command.joined(separator: ", "))])], \"\"))"
+        }
         if words.contains(where: { word in word.literal.map { text in shellWords.contains(where: { text.hasPrefix($0) }) } ?? false }) {
             let command = words.map { word -> String in
                 if let text = word.literal { return AmiscriptText.string(text) }

@@ -16,8 +16,8 @@ extension Converter {
             assignment(command, arguments)
         case "unset":
             for word in arguments where word.literal != "-nocomplain" {
-                guard let target = word.literal else { continue }
-                emit("unset \(target.contains("(") ? arrayTarget(target, line: line) : AmiscriptText.name(target))")
+                guard let target = target(word) else { continue }
+                emit(target.key.map { "unset \(target.name)[\($0)]" } ?? "unset \(target.name)")
             }
         case "puts":
             puts(command, arguments)
@@ -43,18 +43,17 @@ extension Converter {
                 emit("sleep (\(value(arguments[0])) / 1000)")
             }
         case "incr":
-            guard let target = arguments.first?.literal else { return untranslated(command, "incr with a computed name") }
+            guard let first = arguments.first, let target = target(first) else { return untranslated(command, "incr with a computed name") }
             let step = arguments.count > 1 ? value(arguments[1]) : "1"
-            let reference = variable(reference: target, .any, line: line)
-            emit("set \(assignable(target, line: line)) (\(reference) + \(step))")
+            emit("set \(target.assignable) (\(target.current(fallback: "0")) + \(step))")
         case "append":
-            guard let target = arguments.first?.literal else { return untranslated(command, "append with a computed name") }
-            let pieces = [variable(reference: target, .text, line: line)] + arguments.dropFirst().map { value($0, .text) }
-            emit("set \(assignable(target, line: line)) join([\(pieces.joined(separator: ", "))], \"\")")
+            guard let first = arguments.first, let target = target(first) else { return untranslated(command, "append with a computed name") }
+            let pieces = [target.current(fallback: "\"\"")] + arguments.dropFirst().map { value($0, .text) }
+            emit("set \(target.assignable) join([\(pieces.joined(separator: ", "))], \"\")")
         case "lappend":
-            guard let target = arguments.first?.literal else { return untranslated(command, "lappend with a computed name") }
+            guard let first = arguments.first, let target = target(first) else { return untranslated(command, "lappend with a computed name") }
             let items = arguments.dropFirst().map { value($0) }
-            emit("set \(assignable(target, line: line)) (\(variable(reference: target, .list, line: line)) + [\(items.joined(separator: ", "))])")
+            emit("set \(target.assignable) (\(target.current(fallback: "[]")) + [\(items.joined(separator: ", "))])")
         case "if":
             conditional(command, arguments)
         case "while" where arguments.count == 2:
@@ -67,7 +66,21 @@ extension Converter {
         case "proc" where arguments.count == 3:
             procedure(command, arguments)
         case "return":
-            emit(arguments.isEmpty ? "return" : "return \(value(arguments.last!))")
+            let result = arguments.isEmpty ? "\"\"" : value(arguments.last!)
+            if inFailingProc {
+                emit("return [\"ok\", \(result)]")
+            } else {
+                emit(arguments.isEmpty ? "return" : "return \(result)")
+            }
+        case "error" where !arguments.isEmpty:
+            let message = value(arguments[0], .text)
+            if inFailingProc {
+                emit("return [\"error\", \(message)]")
+            } else {
+                // Tcl prints the message and where it happened; the converted script the message.
+                emit("send_error join([\(message), \"\\n\"], \"\")")
+                emit("exit 1")
+            }
         case "break":
             emit("break")
         case "continue":
@@ -102,21 +115,28 @@ extension Converter {
             let result = regexp(arguments, line: line, asValue: false)
             if !result.isEmpty { emit(result) }
         case "regsub":
-            if arguments.count >= 4, let target = arguments.last?.literal, let call = regsub(Array(arguments.dropLast()), line: line) {
-                emit("set \(assignable(target, line: line)) \(call)")
-            } else if let call = regsub(arguments, line: line) {
-                emit(call)
+            var words = arguments
+            var options: [TclWord] = []
+            while let option = words.first?.literal, option.hasPrefix("-"), words.count > 3 {
+                options.append(words.removeFirst())
+                if option == "--" { break }
+            }
+            // Without a variable, a regsub statement changes nothing.
+            if words.count == 4, let target = target(words[3]), let call = regsub(options + words.prefix(3), line: line) {
+                emit("set \(target.assignable) \(call)")
             }
         case "exec":
             emit(exec(arguments, line: line))
         case "catch":
-            let value = commandValue(command, .any)
-            if value != "0", !value.hasPrefix("(") { emit(value) }
+            _ = commandValue(command, .any)
             flushPending()
         case "switch":
             switchStatement(command, arguments)
         default:
-            if procs[name] != nil {
+            if failingProcs.contains(name) {
+                _ = commandValue(command, .any)
+                flushPending()
+            } else if procs[name] != nil {
                 emit(commandValue(command, .any))
             } else {
                 untranslated(command, "the command '\(name)' has no counterpart in amiscript")
@@ -135,36 +155,15 @@ extension Converter {
             if arguments.count != 1 { untranslated(command, "set with \(arguments.count) arguments") }
             return
         }
-        guard let target = arguments[0].literal else { return untranslated(command, "set with a computed variable name") }
-        let plain = !target.contains("(")
-        if inProc, plain, globals.contains(target) {
-            note("\(target) is a global set inside a proc: amiscript's set there makes a local", at: command.line)
+        guard let target = target(arguments[0]) else { return untranslated(command, "set with a computed variable name") }
+        let tclName = arguments[0].literal ?? ""
+        if inProc, target.key == nil, globals.contains(tclName) {
+            note("\(tclName) is a global set inside a proc: amiscript's set there makes a local", at: command.line)
         }
-        let want: Want = plain && listVariables.contains(target) ? .list : .any
-        var text = value(arguments[1], want)
-        if plain, listVariables.contains(target), text == "\"\"" { text = "[]" }
-        emit("set \(assignable(target, line: command.line)) \(text)")
-    }
-
-    /// A `set` target: `name` or `name[key]` (a Tcl array element; the array is a map).
-    func assignable(_ target: String, line: Int) -> String {
-        target.contains("(") ? arrayTarget(target, line: line) : AmiscriptText.name(target)
-    }
-
-    private func arrayTarget(_ target: String, line: Int) -> String {
-        guard let open = target.firstIndex(of: "("), target.hasSuffix(")") else { return AmiscriptText.name(target) }
-        let name = String(target[..<open])
-        let key = String(target[target.index(after: open)..<target.index(before: target.endIndex)])
-        if inProc, !globals.contains(name), arrayVariables.contains(name) {
-            note("\(name) is an array set inside a proc: the converted script keeps it in a global map", at: line)
-        }
-        let keyText: String
-        if key.hasPrefix("$"), let parsed = try? TclParser.parseList(key, firstLine: line), parsed.count == 1 {
-            keyText = value(parsed[0], .text)
-        } else {
-            keyText = AmiscriptText.string(key)
-        }
-        return "\(AmiscriptText.name(name))[\(keyText)]"
+        let isList = target.key == nil && listVariables.contains(tclName)
+        var text = value(arguments[1], isList ? .list : .any)
+        if isList, text == "\"\"" { text = "[]" }
+        emit("set \(target.assignable) \(text)")
     }
 
     private func puts(_ command: TclCommand, _ arguments: [TclWord]) {
@@ -359,32 +358,33 @@ extension Converter {
     private func procedure(_ command: TclCommand, _ arguments: [TclWord]) {
         guard let name = arguments[0].literal else { return untranslated(command, "proc with a computed name") }
         guard depth == 0 else { return untranslated(command, "a proc defined inside a block (amiscript's procs are defined at the top level)") }
-        let params = (arguments[1].literal.flatMap { try? TclParser.parseList($0) }) ?? []
-        var names: [String] = []
-        for param in params {
-            if let text = param.literal, !text.contains(" ") {
-                if text == "args" { note("proc \(name): a variable number of arguments (args) has no counterpart", at: command.line) }
-                names.append(AmiscriptText.name(text))
-            } else {
-                note("proc \(name): a parameter with a default value (\(param.source)) has no counterpart; callers must pass it", at: command.line)
-                let first = (param.literal.flatMap { try? TclParser.parseList($0) }?.first?.literal) ?? "arg"
-                names.append(AmiscriptText.name(first))
-            }
-        }
-        let wasInProc = inProc, outerGlobals = globals
+        // A default value is filled in at each call that leaves it out.
+        let params = procs[name] ?? []
+        if params.last?.name == "args" { note("proc \(name): a variable number of arguments (args) has no counterpart", at: command.line) }
+        let names = params.map { AmiscriptText.name($0.name) }
+        let wasInProc = inProc, outerGlobals = globals, wasFailing = inFailingProc
         inProc = true
+        inFailingProc = failingProcs.contains(name)
         globals = []
         emit("proc \(AmiscriptText.name(name))(\(names.joined(separator: ", "))) {")
         depth += 1
         if let script = script(of: arguments[2]) { block(script) }
+        if inFailingProc { emit("return [\"ok\", \"\"]") }
         depth -= 1
         emitNow("}")
         inProc = wasInProc
+        inFailingProc = wasFailing
         globals = outerGlobals
     }
 
     private func spawn(_ command: TclCommand, _ arguments: [TclWord]) {
         var words = arguments.filter { !["-noecho", "-nottycopy", "-nottyinit", "-console", "-ignore"].contains($0.literal ?? "") }
+        if words.first?.literal == "-open", words.count == 2, case .variable(let name, nil)? = words[1].parts.first,
+           socketVariables.contains(name) {
+            // The connection was made where the socket was opened (catch {socket …}).
+            spawned = true
+            return
+        }
         if words.first?.literal == "-open", words.count == 2,
            case .command(let script)? = words[1].parts.first, let socket = script.commands.first,
            socket.words.first?.literal == "socket", socket.words.count == 3 {

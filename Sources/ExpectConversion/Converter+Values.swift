@@ -119,8 +119,13 @@ extension Converter {
         default: break
         }
         let expression = "$" + AmiscriptText.name(name)
-        if want == .text && listVariables.contains(name) { return "join(\(expression))" }
+        if want == .text && listVariables.contains(name) { return listText(expression) }
         return expression
+    }
+
+    /// A list where Tcl wants text: its items with blanks between, braced as Tcl does.
+    func listText(_ list: String) -> String {
+        "\(helper(Helpers.listText.0, Helpers.listText.1))(\(list))"
     }
 
     /// A Tcl list index (`0`, `end`, `end-1`, `$i`) as an amiscript index.

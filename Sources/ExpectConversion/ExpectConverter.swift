@@ -50,8 +50,24 @@ final class Converter {
     var listVariables: Set<String> = ["argv"]
     /// Variables used as arrays (`set a(k) v`): maps in amiscript.
     var arrayVariables: Set<String> = []
+    /// A proc parameter: its name and Tcl default value.
+    struct Parameter {
+        var name: String
+        var fallback: String?
+    }
+
     /// Procs of the script and their parameters.
-    var procs: [String: [String]] = [:]
+    var procs: [String: [Parameter]] = [:]
+    /// Procs whose result is a list.
+    var listProcs: Set<String> = []
+    /// Procs that raise `error` (somewhere in their body): they return ["ok", value] or
+    /// ["error", message], so that `catch` can tell.
+    var failingProcs: Set<String> = []
+    var inFailingProc = false
+    /// Converting the test of an if/while: Tcl's 1/0 need not be made numbers there.
+    var inCondition = false
+    /// Variables that hold a socket `catch {socket …}` opened (`spawn -open $sock`).
+    var socketVariables: Set<String> = []
     /// `global` names of the proc being converted.
     var globals: Set<String> = []
     var inProc = false
@@ -68,13 +84,29 @@ final class Converter {
         self.sourceName = sourceName
     }
 
+    /// Procs the converted script needs for Tcl commands amiscript has no built-in for
+    /// (lsearch, Tcl's list text…), by name, written after the header.
+    var helpers: [String: String] = [:]
+    /// Where the helpers go: after the header lines.
+    var headerEnd = 0
+
     func output() -> String {
-        lines.joined(separator: "\n") + "\n"
+        var all = lines
+        let prelude = helpers.keys.sorted().flatMap { helpers[$0]!.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+        all.insert(contentsOf: prelude, at: headerEnd)
+        return all.joined(separator: "\n") + "\n"
+    }
+
+    /// Calls a helper proc, adding it to the script the first time.
+    func helper(_ name: String, _ source: String) -> String {
+        helpers[name] = source
+        return name
     }
 
     func header() {
         emit("#!/usr/bin/env amiscript")
         emit("# Converted from \(sourceName) by amiscript convert.")
+        headerEnd = lines.count
         // Tcl arrays spring into being with their first element; amiscript's maps must
         // exist before an entry is set.
         for name in arrayVariables.sorted() { emit("set \(AmiscriptText.name(name)) {}") }
@@ -115,7 +147,17 @@ final class Converter {
     // MARK: Walking
 
     /// A first look over the whole script: procs, and which variables are lists or arrays.
+    /// A variable any list command reads (lindex, llength, foreach…) is a list everywhere.
     func prepare(_ script: TclScript) {
+        // Twice: a proc that returns a list makes the variable set from it a list.
+        visit(script)
+        visit(script)
+    }
+
+    private static let listArgument: [String: Int] = ["lindex": 0, "llength": 0, "lrange": 0, "join": 0, "lreverse": 0,
+                                                       "foreach": 1, "lmap": 1, "lappend": 0]
+
+    private func visit(_ script: TclScript) {
         for command in script.commands {
             guard let name = command.words.first?.literal else { continue }
             let arguments = Array(command.words.dropFirst())
@@ -123,30 +165,91 @@ final class Converter {
             case "proc" where arguments.count == 3:
                 if let procName = arguments[0].literal, let params = arguments[1].literal {
                     let words = (try? TclParser.parseList(params)) ?? []
-                    procs[procName] = words.compactMap { $0.literal }
+                    procs[procName] = words.map { word in
+                        let pair = word.literal.flatMap { try? TclParser.parseList($0) } ?? []
+                        if pair.count == 2, let name = pair[0].literal { return Parameter(name: name, fallback: pair[1].literal) }
+                        return Parameter(name: word.literal ?? word.source, fallback: nil)
+                    }
+                    if let body = try? TclParser.parse(arguments[2].source) {
+                        if Self.raisesError(body) { failingProcs.insert(procName) }
+                        if returnsList(body) { listProcs.insert(procName) }
+                    }
                 }
-            case "lappend":
-                if let variable = arguments.first?.literal { listVariables.insert(variable) }
-            case "foreach" where arguments.count >= 3:
-                if case .variable(let variable, nil)? = arguments[arguments.count - 2].parts.first,
-                   arguments[arguments.count - 2].parts.count == 1 {
-                    listVariables.insert(variable)
-                }
-            case "set" where arguments.count == 2:
-                if let target = arguments[0].literal, let open = target.firstIndex(of: "("), target.hasSuffix(")") {
-                    arrayVariables.insert(String(target[..<open]))
-                } else if let target = arguments[0].literal, case .command(let inner)? = arguments[1].parts.first,
-                          arguments[1].parts.count == 1, let first = inner.commands.last?.words.first?.literal,
-                          ["list", "lsort", "lrange", "split", "lreverse", "concat"].contains(first) {
+            case "set" where arguments.count == 2, "incr", "append", "lappend":
+                // Tcl arrays: a target `name(…)`.
+                if case .text(let head)? = arguments.first?.parts.first ?? (arguments.first?.form == .braced ? .text(arguments[0].source) : nil),
+                   let open = head.firstIndex(of: "("), open != head.startIndex {
+                    arrayVariables.insert(String(head[..<open]))
+                } else if name == "set", let target = arguments[0].literal, listValued(arguments[1]) {
                     listVariables.insert(target)
                 }
-            default: break
+            case "lsort", "concat":
+                for word in arguments where !(word.literal?.hasPrefix("-") ?? false) { markList(word) }
+            case "lsearch":
+                // lsearch ?options? LIST PATTERN
+                if arguments.count >= 2 { markList(arguments[arguments.count - 2]) }
+            default:
+                break
             }
-            // Bodies: braced words that read as scripts.
-            for word in arguments where word.form == .braced && word.source.contains("\n") {
-                if let inner = try? TclParser.parse(word.source, firstLine: word.line) { prepare(inner) }
+            if let at = Self.listArgument[name], at < arguments.count { markList(arguments[at]) }
+            if name == "lappend", let variable = arguments.first?.literal, !variable.contains("(") { listVariables.insert(variable) }
+            if name == "foreach", arguments.count >= 3, arguments[0].literal?.contains(" ") == false {
+                // foreach x $list: x is an item, the list is a list.
+                markList(arguments[1])
+            }
+            // Inside: braced words that read as scripts, and command substitutions.
+            for word in arguments {
+                if word.form == .braced, let inner = try? TclParser.parse(word.source, firstLine: word.line) { visit(inner) }
+                for part in word.parts {
+                    if case .command(let inner) = part { visit(inner) }
+                    if case .variable(_, let index?) = part {
+                        for piece in index { if case .command(let inner) = piece { visit(inner) } }
+                    }
+                }
             }
         }
+    }
+
+    private func markList(_ word: TclWord) {
+        if word.parts.count == 1, case .variable(let name, nil) = word.parts[0] { listVariables.insert(name) }
+    }
+
+    /// True for a value that is a Tcl list: `[list …]`, `[lsort …]`, a list proc's result.
+    private func listValued(_ word: TclWord) -> Bool {
+        guard word.parts.count == 1, case .command(let inner) = word.parts[0],
+              let first = inner.commands.last?.words.first?.literal else { return false }
+        return Self.listCommandNames.contains(first) || listProcs.contains(first)
+            || (first == "array" && inner.commands.last?.words.dropFirst().first?.literal == "names")
+    }
+
+    static let listCommandNames: Set<String> = ["list", "lsort", "lrange", "split", "lreverse", "concat", "lmap"]
+
+    /// True when a proc's `return` hands back a list variable or a list command's result.
+    private func returnsList(_ body: TclScript) -> Bool {
+        for command in body.commands {
+            guard let name = command.words.first?.literal else { continue }
+            if name == "return", let word = command.words.dropFirst().last {
+                if listValued(word) { return true }
+                if word.parts.count == 1, case .variable(let variable, nil) = word.parts[0], listVariables.contains(variable) { return true }
+            }
+            for word in command.words.dropFirst() where word.form == .braced {
+                if let inner = try? TclParser.parse(word.source), returnsList(inner) { return true }
+            }
+        }
+        return false
+    }
+
+    /// True when a script runs `error` somewhere (in nested blocks too).
+    static func raisesError(_ script: TclScript) -> Bool {
+        for command in script.commands {
+            guard let name = command.words.first?.literal else { continue }
+            if name == "error" { return true }
+            if name == "proc" || name == "catch" { continue }
+            for word in command.words.dropFirst() where word.form == .braced {
+                if let inner = try? TclParser.parse(word.source), raisesError(inner) { return true }
+            }
+        }
+        return false
     }
 
     /// Converts a script's commands at the current depth.

@@ -7,8 +7,13 @@ final class ConverterTests: XCTestCase {
     private func convert(_ tcl: String, file: StaticString = #filePath, line: UInt = #line) -> (text: String, notes: [String]) {
         do {
             let result = try ExpectConverter.convert(tcl, sourceName: "t.exp")
-            let body = result.text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2).joined(separator: "\n")
-            return (body.trimmingTrailingNewlines, result.notes.map(\.description))
+            // Without the header and the helper procs (convert_…) written after it.
+            var lines = Array(result.text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2))
+            while let first = lines.first, first.hasPrefix("proc convert_") {
+                let end = lines.firstIndex(of: "}") ?? lines.count - 1
+                lines.removeFirst(end + 1)
+            }
+            return (lines.joined(separator: "\n").trimmingTrailingNewlines, result.notes.map(\.description))
         } catch {
             XCTFail("\(error)", file: file, line: line)
             return ("", [])
@@ -100,7 +105,7 @@ final class ConverterTests: XCTestCase {
             for b in sort($boxes, "text") {
                 send_user join([upper($b), "\\n"], "")
             }
-            send_user join([len($boxes), " boxes: ", join($boxes), "\\n"], "")
+            send_user join([len($boxes), " boxes: ", convert_list_text($boxes), "\\n"], "")
             set first get($boxes, -1, "")
             set part substr($first, 0, 3)
             """)
@@ -139,6 +144,91 @@ final class ConverterTests: XCTestCase {
             send_user join([twice(4), "\\n"], "")
             twice(5)
             """)
+    }
+
+    func testTclsTruthValuesPrintAsOneAndZero() {
+        XCTAssertEqual(convert("puts \"same: [string equal $a b]\"\nif {[string equal $a b]} { puts yes }").text, """
+            set convert_truth1 0
+            if ($a == "b") { set convert_truth1 1 }
+            send_user join(["same: ", $convert_truth1, "\\n"], "")
+            if ($a == "b") {
+                send_user "yes\\n"
+            }
+            """)
+    }
+
+    func testProcsThatRaiseErrorsReturnWhetherTheyDidForCatch() {
+        let out = convert("""
+            proc check {x} { if {$x > 1} { error "too big: $x" }; return ok }
+            if {[catch {check 5} message]} { puts "caught $message" }
+            """)
+        XCTAssertEqual(out.text, """
+            proc check(x) {
+                if $x > 1 {
+                    return ["error", "too big: ${x}"]
+                }
+                return ["ok", "ok"]
+                return ["ok", ""]
+            }
+            set convert_result2 check(5)
+            set convert_caught1 0
+            if $convert_result2[0] == "error" { set convert_caught1 1 }
+            set message $convert_result2[1]
+            if $convert_caught1 {
+                send_user "caught ${message}\\n"
+            }
+            """)
+        XCTAssertEqual(out.notes, [])
+    }
+
+    func testAPatternListIsOnlyWhatExpectTakesForOne() {
+        // Expect's rule: the only argument, its first line empty. A timeout inside the list.
+        XCTAssertEqual(convert("expect {\n  -timeout 2\n  \"Pong\" { puts p }\n}").text, """
+            expect -timeout 2 {
+                "Pong" {
+                    send_user "p\\n"
+                }
+                timeout
+                eof
+            }
+            """)
+        // On one line it is one glob pattern to Expect, and so here (with a note).
+        let oneLine = convert("expect -timeout 1 {\n  \"a\" {puts a}\n}")
+        XCTAssertTrue(oneLine.text.hasPrefix("expect -timeout 1 {\n    \"\\n  \\\"a\\\" {puts a}\\n\"\n"), oneLine.text)
+        XCTAssertEqual(oneLine.notes.count, 1)
+    }
+
+    func testArraysAreMapsAndMissingElementsStartEmpty() {
+        XCTAssertEqual(convert("""
+            foreach c $classes { incr count($c); lappend seen($c) $a }
+            puts "[array size count] [lsort [array names count]]"
+            if {[info exists count(x)]} { puts $count(x) }
+            """).text, """
+            set count {}
+            set seen {}
+            for c in $classes {
+                set count[$c] (get($count, $c, 0) + 1)
+                set seen[$c] (get($seen, $c, []) + [$a])
+            }
+            send_user join([len($count), " ", convert_list_text(sort(keys($count), "text")), "\\n"], "")
+            if contains($count, "x") {
+                send_user join([$count["x"], "\\n"], "")
+            }
+            """)
+    }
+
+    func testListCommandsWithoutBuiltinsUseHelperProcs() throws {
+        let result = try ExpectConverter.convert("set names {OK WARNING}\nputs [lsearch -exact $names $w]\nputs [lmap n $names {string tolower $n}]", sourceName: "t.exp")
+        XCTAssertTrue(result.text.contains("set names [\"OK\", \"WARNING\"]"), result.text)
+        XCTAssertTrue(result.text.contains("proc convert_lsearch(items, pattern, exact) {"), result.text)
+        XCTAssertTrue(result.text.contains("send_user join([convert_lsearch($names, $w, true), \"\\n\"], \"\")"), result.text)
+        XCTAssertTrue(result.text.contains("for n in $names {\n    set convert_lmap1 ($convert_lmap1 + [lower($n)])\n}"), result.text)
+        XCTAssertTrue(result.isComplete)
+    }
+
+    func testExecWithAHereStringGoesThroughTheShell() {
+        XCTAssertEqual(convert("set up [exec tr a-z A-Z << $got]").text,
+                       "set up sub(sh(join([\"printf '%s' \", convert_shell_quote($got), \" | \", join([convert_shell_quote(\"tr\"), convert_shell_quote(\"a-z\"), convert_shell_quote(\"A-Z\")])], \"\")).stdout, \"\\n$\", \"\")")
     }
 
     func testWhatCannotBeTranslatedIsKeptAsACommentWithANote() {
