@@ -35,9 +35,11 @@ public enum Transcripts {
             .filter { $0.hasSuffix(".jsonl") }.sorted()
         return try names.map { name in
             let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
-            let lines = try text.split(separator: "\n").map { row -> Line in
-                let object = try JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: String] ?? [:]
-                return Line(fromServer: object["dir"] == "S", data: object["data"] ?? "")
+            // A line without "dir" is about the recording (amiscript --record's metadata): skipped.
+            let lines = try text.split(separator: "\n").compactMap { row -> Line? in
+                let object = try JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any] ?? [:]
+                guard let direction = object["dir"] as? String else { return nil }
+                return Line(fromServer: direction == "S", data: object["data"] as? String ?? "")
             }
             return Transcript(name: String(name.dropLast(6)), lines: lines)
         }
