@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "AMISimulator", targets: ["AMISimulator"]),
         // For the fuzz package (fuzz/Package.swift), which depends on this one by path.
         .library(name: "AMIScriptLanguage", targets: ["AMIScriptLanguage"]),
+        .library(name: "ExpectConversion", targets: ["ExpectConversion"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
@@ -106,7 +107,7 @@ let package = Package(
             ]
         ),
         // `amiscript convert`: Tcl/Expect read and written out as amiscript (no I/O).
-        .target(name: "ExpectConversion"),
+        .target(name: "ExpectConversion", dependencies: ["AMIScriptLanguage"]),
         // What both command lines need: unbuffered standard streams, file reading.
         .target(name: "CommandLineSupport"),
         .executableTarget(

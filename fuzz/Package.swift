@@ -38,5 +38,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // amiscript convert: Tcl in, amiscript out that amiscript accepts.
+        .executableTarget(
+            name: "FuzzConvert",
+            dependencies: [
+                .product(name: "ExpectConversion", package: "amiscript"),
+                .product(name: "AMIScriptLanguage", package: "amiscript"),
+            ]
+        ),
     ]
 )

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/fuzz.sh TARGET SECONDS: runs one libFuzzer target (parser, decoder or expect) for
+# scripts/fuzz.sh TARGET SECONDS: runs one libFuzzer target (parser, decoder, expect or convert) for
 # SECONDS, building it first if needed (docs/fuzzing.md).
 #
 # Exit 0: nothing found. Exit 1: a finding (crash, failed check, ASan report, leak,
@@ -11,7 +11,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { echo "usage: scripts/fuzz.sh parser|decoder|expect SECONDS" >&2; exit 64; }
+usage() { echo "usage: scripts/fuzz.sh parser|decoder|expect|convert SECONDS" >&2; exit 64; }
 [ $# -eq 2 ] || usage
 target=$1
 seconds=$2
@@ -19,6 +19,7 @@ case "$target" in
   parser) product=FuzzParser ;;
   decoder) product=FuzzDecoder ;;
   expect) product=FuzzExpect ;;
+  convert) product=FuzzConvert ;;
   *) usage ;;
 esac
 [[ "$seconds" =~ ^[0-9]+$ ]] || usage

@@ -152,6 +152,33 @@ enum AmiscriptText {
         return out
     }
 
+    /// Why amiscript's format() would refuse a format Tcl's takes with `values` values (a
+    /// conversion it has not, `#`, `*`, XPG `%1$s`, another number of values), or nil.
+    static func formatProblem(_ format: String, values: Int) -> String? {
+        let scalars = Array(format.unicodeScalars)
+        var index = 0
+        var conversions = 0
+        while index < scalars.count {
+            guard scalars[index] == "%" else { index += 1; continue }
+            index += 1
+            while index < scalars.count, "-+ 0#*$123456789.".unicodeScalars.contains(scalars[index]) {
+                if scalars[index] == "#" || scalars[index] == "*" || scalars[index] == "$" {
+                    return "'\(scalars[index])' in a conversion is not supported by format()"
+                }
+                index += 1
+            }
+            // Tcl's size modifiers (l, ll, h) change nothing here.
+            while index < scalars.count, "lhLqjzt".unicodeScalars.contains(scalars[index]) { index += 1 }
+            guard index < scalars.count else { return "the format ends inside a conversion" }
+            let conversion = scalars[index]
+            index += 1
+            if conversion == "%" { continue }
+            guard "sdifeEgGxXo".unicodeScalars.contains(conversion) else { return "%\(conversion) is not a conversion format() has" }
+            conversions += 1
+        }
+        return conversions == values ? nil : "\(values) values for \(conversions) conversions"
+    }
+
     /// amiscript words that cannot be variable names, and variables amiscript sets itself
     /// with another meaning than the Tcl script's.
     static let reservedNames: Set<String> = [

@@ -1,3 +1,5 @@
+import AMIScriptLanguage
+
 /// `expect`, `expect_before`, `expect_after`, and Tcl's `regexp` / `regsub`.
 extension Converter {
     /// One branch of an expect, read from Expect's words.
@@ -127,7 +129,9 @@ extension Converter {
         }
         emit(prefix + branch.pattern + " {")
         depth += 1
+        expectBranches += 1
         block(bodyScript!)
+        expectBranches -= 1
         depth -= 1
         emitNow("}")
     }
@@ -140,12 +144,12 @@ extension Converter {
             return regexLiteral(parts, flags: nocase ? "is" : "s", line: word.line)
         case "ex":
             if nocase { return regexLiteral(parts.map(quotedText), flags: "i", line: word.line) }
-            return value(parts: parts, .text, line: word.line)
+            return textPattern(parts, line: word.line)
         default:
             // A glob with no special character is exact text.
             let literalParts = parts.compactMap { part -> String? in if case .text(let text) = part { return text } else { return nil } }
             if !nocase, literalParts.allSatisfy(AmiscriptText.globIsExactText) {
-                return value(parts: parts, .text, line: word.line)
+                return textPattern(parts, line: word.line)
             }
             let globbed = parts.map { part -> TclPart in
                 if case .text(let text) = part { return .text(AmiscriptText.globRegex(text, anchored: false)) }
@@ -153,6 +157,16 @@ extension Converter {
             }
             return regexLiteral(globbed, flags: nocase ? "is" : "s", line: word.line, alreadyPCRE: true)
         }
+    }
+
+    /// An exact-text pattern: a string literal or a variable, as expect takes them (a
+    /// value built by calls is worked out first).
+    private func textPattern(_ parts: [TclPart], line: Int) -> String {
+        let text = value(parts: parts, .text, line: line)
+        if text.hasPrefix("\"") || (text.hasPrefix("$") && !text.contains("(") && !text.contains(" ")) { return text }
+        let held = temporary("pattern")
+        pending.append("set \(held) \(text)")
+        return "$" + held
     }
 
     private func quotedText(_ part: TclPart) -> TclPart {
@@ -180,6 +194,17 @@ extension Converter {
             case .command:
                 note("a regex pattern holding a [command] has no counterpart", at: line)
             }
+        }
+        // A regex PCRE cannot compile would stop the whole script from parsing; Tcl fails
+        // only when the expect runs. The branch is kept, matching nothing, with a note.
+        let probe = body.replacingVariables()
+        do {
+            _ = try Regex(probe, flags: flags)
+        } catch let error as Regex.CompileError {
+            note("the regex /\(body)/ does not compile (\(error.message)): the branch matches nothing", at: line)
+            return "/(*FAIL)/"
+        } catch {
+            return "/(*FAIL)/"
         }
         return "/" + body + "/" + flags
     }
@@ -263,5 +288,30 @@ extension Converter {
             replacement = value(words[2], .text)
         }
         return "\(all ? "gsub" : "sub")(\(value(words[1], .text)), \(regexValue(words[0], nocase: nocase, line: line)), \(replacement))"
+    }
+}
+
+private extension String {
+    /// The regex text with each `${name}` (a variable's value, inserted quoted) as `x`,
+    /// and `\/` as `/`, to see whether PCRE compiles it.
+    func replacingVariables() -> String {
+        var out = ""
+        var scalars = Array(unicodeScalars)[...]
+        while let scalar = scalars.popFirst() {
+            if scalar == "\\", scalars.first == "/" {
+                out += "/"
+                scalars.removeFirst()
+            } else if scalar == "\\", let next = scalars.first {
+                out.unicodeScalars.append(scalar)
+                out.unicodeScalars.append(next)
+                scalars.removeFirst()
+            } else if scalar == "$", scalars.first == "{", let close = scalars.firstIndex(of: "}") {
+                out += "x"
+                scalars = scalars[(close + 1)...]
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }

@@ -15,6 +15,10 @@ extension Converter {
     /// `parenthesized`: an operator expression comes in parentheses, to stand as a value
     /// (`set n ($a + 1)`); a condition does not need them.
     func expression(text: String, line: Int, parenthesized: Bool = false) -> String {
+        deeper("false", line: line) { expressionWithin(text: text, line: line, parenthesized: parenthesized) }
+    }
+
+    private func expressionWithin(text: String, line: Int, parenthesized: Bool) -> String {
         do {
             let tree = try TclExpressionParser.parse(text, line: line)
             let converted = expression(tree, line: line)
@@ -121,6 +125,10 @@ extension Converter {
 
     /// One command's result as an expression (a list result as text where text is wanted).
     func commandValue(_ command: TclCommand, _ want: Want) -> String {
+        deeper("\"\"", line: command.line) { commandValueWithin(command, want) }
+    }
+
+    private func commandValueWithin(_ command: TclCommand, _ want: Want) -> String {
         let result = commandResult(command, want)
         if want == .text, let name = command.words.first?.literal,
            Self.listCommands.contains(name) || (name == "array" && command.words.dropFirst().first?.literal == "names") {
@@ -219,6 +227,10 @@ extension Converter {
         case "string":
             return string(arguments, line: line)
         case "format" where !arguments.isEmpty:
+            if let format = arguments[0].literal, let problem = AmiscriptText.formatProblem(format, values: arguments.count - 1) {
+                // A Tcl error when it runs; amiscript refuses the script.
+                return unsupported("format \"\(format)\": \(problem)")
+            }
             return "format(" + ([value(arguments[0], .text)] + arguments.dropFirst().map { value($0) }).joined(separator: ", ") + ")"
         case "regexp":
             return regexp(arguments, line: line, asValue: true)
@@ -324,7 +336,9 @@ extension Converter {
                     values.append(literal(fallback, .any, line: line))
                 }
                 if values.count != params.count {
-                    note("\(name) takes \(params.count) arguments, given \(arguments.count)", at: line)
+                    // A Tcl error when it runs; amiscript refuses the script.
+                    note("\(name) takes \(params.count) arguments, given \(arguments.count): the call is left out", at: line)
+                    return "\"\""
                 }
                 if failingProcs.contains(name) {
                     return "\(AmiscriptText.name(name))(" + values.joined(separator: ", ") + ")" |> { unwrapFailing($0, line: line) }

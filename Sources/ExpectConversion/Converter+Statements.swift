@@ -65,6 +65,8 @@ extension Converter {
             foreach(arguments, line: line)
         case "proc" where arguments.count == 3:
             procedure(command, arguments)
+        case "return" where !inProc:
+            untranslated(command, "return outside a proc (amiscript ends a script with exit)")
         case "return":
             let result = arguments.isEmpty ? "\"\"" : value(arguments.last!)
             if inFailingProc {
@@ -81,6 +83,10 @@ extension Converter {
                 emit("send_error join([\(message), \"\\n\"], \"\")")
                 emit("exit 1")
             }
+        case "break" where loops == 0, "continue" where loops == 0:
+            untranslated(command, "\(name) outside a loop (a runtime error in Tcl, refused by amiscript)")
+        case "exp_continue" where expectBranches == 0:
+            untranslated(command, "exp_continue outside an expect branch of this block (amiscript allows it only there)")
         case "break":
             emit("break")
         case "continue":
@@ -226,6 +232,7 @@ extension Converter {
             default: expectingTest = false
             }
         }
+        guard !clauses.isEmpty else { return untranslated(command, "if without a condition and a body") }
         chain(clauses[...])
     }
 
@@ -321,7 +328,9 @@ extension Converter {
         }
         let outer = continueHook
         continueHook = hook
+        loops += 1
         if let script = script(of: bodyWord) { block(script) }
+        loops -= 1
         continueHook = outer
         if let hook { for command in hook { statement(command) } }
         depth -= 1
@@ -350,19 +359,27 @@ extension Converter {
             depth -= 1
         }
         depth += 1
+        loops += 1
         if let script = script(of: arguments[2]) { block(script) }
+        loops -= 1
         depth -= 1
         emitNow("}")
     }
 
     private func procedure(_ command: TclCommand, _ arguments: [TclWord]) {
         guard let name = arguments[0].literal else { return untranslated(command, "proc with a computed name") }
-        guard depth == 0 else { return untranslated(command, "a proc defined inside a block (amiscript's procs are defined at the top level)") }
+        guard depth == 0, !inProc else { return untranslated(command, "a proc defined inside a block (amiscript's procs are defined at the top level)") }
+        guard procs[name] != nil else { return untranslated(command, "a proc whose parameters are computed") }
+        guard writtenProcs.insert(name).inserted else { return untranslated(command, "proc \(name) defined again (amiscript keeps one definition)") }
         // A default value is filled in at each call that leaves it out.
         let params = procs[name] ?? []
         if params.last?.name == "args" { note("proc \(name): a variable number of arguments (args) has no counterpart", at: command.line) }
         let names = params.map { AmiscriptText.name($0.name) }
         let wasInProc = inProc, outerGlobals = globals, wasFailing = inFailingProc
+        let outerLoops = loops, outerBranches = expectBranches
+        loops = 0
+        expectBranches = 0
+        defer { loops = outerLoops; expectBranches = outerBranches }
         inProc = true
         inFailingProc = failingProcs.contains(name)
         globals = []

@@ -58,12 +58,18 @@ final class Converter {
 
     /// Procs of the script and their parameters.
     var procs: [String: [Parameter]] = [:]
+    /// Procs already written out.
+    var writtenProcs: Set<String> = []
     /// Procs whose result is a list.
     var listProcs: Set<String> = []
     /// Procs that raise `error` (somewhere in their body): they return ["ok", value] or
     /// ["error", message], so that `catch` can tell.
     var failingProcs: Set<String> = []
     var inFailingProc = false
+    /// Loops and expect branches around the statement being converted (in this proc):
+    /// amiscript refuses break, continue and exp_continue elsewhere.
+    var loops = 0
+    var expectBranches = 0
     /// Converting the test of an if/while: Tcl's 1/0 need not be made numbers there.
     var inCondition = false
     /// Variables that hold a socket `catch {socket …}` opened (`spawn -open $sock`).
@@ -131,12 +137,31 @@ final class Converter {
 
     /// Records what was not translated: a note, and the Tcl text as a comment.
     func note(_ message: String, at line: Int, source: String? = nil) {
-        notes.append(ExpectConverter.Note(line: line, message: message))
+        // One line each: a message may quote Tcl text with line ends in it.
+        let oneLine = Self.oneLine(message)
+        notes.append(ExpectConverter.Note(line: line, message: oneLine))
         if let source {
             let sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false)
-            emitNow("# convert: \(message)")
-            for text in sourceLines { emitNow("# convert:   " + text) }
+            emitNow("# convert: \(oneLine)")
+            for text in sourceLines { emitNow("# convert:   " + Self.oneLine(String(text))) }
         }
+    }
+
+    /// Text for a comment line: line ends and CRs written as \n and \r.
+    static func oneLine(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\r": out += "\\r"
+            case "\n": out += "\\n"
+            case "\t": out += "\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+                || scalar.value == 0x2028 || scalar.value == 0x2029:
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     func temporary(_ stem: String) -> String {
@@ -150,26 +175,48 @@ final class Converter {
     /// A variable any list command reads (lindex, llength, foreach…) is a list everywhere.
     func prepare(_ script: TclScript) {
         // Twice: a proc that returns a list makes the variable set from it a list.
-        visit(script)
-        visit(script)
+        visit(script, depth: 0)
+        visit(script, depth: 0)
+    }
+
+    /// How deep blocks, command substitutions and expressions may nest: each level is read
+    /// and converted on the stack, and hostile input must not exhaust it.
+    static let maxNesting = 100
+    var nesting = 0
+    var reportedNesting = false
+
+    /// Runs `body` one level deeper, or gives `fallback` (with one note) past the limit.
+    func deeper<T>(_ fallback: T, line: Int, _ body: () -> T) -> T {
+        guard nesting < Self.maxNesting else {
+            if !reportedNesting {
+                reportedNesting = true
+                note("nested deeper than \(Self.maxNesting) levels: the inner levels are left out", at: line)
+            }
+            return fallback
+        }
+        nesting += 1
+        defer { nesting -= 1 }
+        return body()
     }
 
     private static let listArgument: [String: Int] = ["lindex": 0, "llength": 0, "lrange": 0, "join": 0, "lreverse": 0,
                                                        "foreach": 1, "lmap": 1, "lappend": 0]
 
-    private func visit(_ script: TclScript) {
+    private func visit(_ script: TclScript, depth: Int) {
+        guard depth < Self.maxNesting else { return }
         for command in script.commands {
             guard let name = command.words.first?.literal else { continue }
             let arguments = Array(command.words.dropFirst())
             switch name {
-            case "proc" where arguments.count == 3:
+            case "proc" where arguments.count == 3 && depth == 0:
+                // Only procs defined at the top level become amiscript procs.
                 if let procName = arguments[0].literal, let params = arguments[1].literal {
                     let words = (try? TclParser.parseList(params)) ?? []
-                    procs[procName] = words.map { word in
+                    if procs[procName] == nil { procs[procName] = words.map { word in
                         let pair = word.literal.flatMap { try? TclParser.parseList($0) } ?? []
                         if pair.count == 2, let name = pair[0].literal { return Parameter(name: name, fallback: pair[1].literal) }
                         return Parameter(name: word.literal ?? word.source, fallback: nil)
-                    }
+                    } }
                     if let body = try? TclParser.parse(arguments[2].source) {
                         if Self.raisesError(body) { failingProcs.insert(procName) }
                         if returnsList(body) { listProcs.insert(procName) }
@@ -199,11 +246,11 @@ final class Converter {
             }
             // Inside: braced words that read as scripts, and command substitutions.
             for word in arguments {
-                if word.form == .braced, let inner = try? TclParser.parse(word.source, firstLine: word.line) { visit(inner) }
+                if word.form == .braced, let inner = try? TclParser.parse(word.source, firstLine: word.line) { visit(inner, depth: depth + 1) }
                 for part in word.parts {
-                    if case .command(let inner) = part { visit(inner) }
+                    if case .command(let inner) = part { visit(inner, depth: depth + 1) }
                     if case .variable(_, let index?) = part {
-                        for piece in index { if case .command(let inner) = piece { visit(inner) } }
+                        for piece in index { if case .command(let inner) = piece { visit(inner, depth: depth + 1) } }
                     }
                 }
             }
@@ -225,7 +272,8 @@ final class Converter {
     static let listCommandNames: Set<String> = ["list", "lsort", "lrange", "split", "lreverse", "concat", "lmap"]
 
     /// True when a proc's `return` hands back a list variable or a list command's result.
-    private func returnsList(_ body: TclScript) -> Bool {
+    private func returnsList(_ body: TclScript, depth: Int = 0) -> Bool {
+        guard depth < Self.maxNesting else { return false }
         for command in body.commands {
             guard let name = command.words.first?.literal else { continue }
             if name == "return", let word = command.words.dropFirst().last {
@@ -233,20 +281,21 @@ final class Converter {
                 if word.parts.count == 1, case .variable(let variable, nil) = word.parts[0], listVariables.contains(variable) { return true }
             }
             for word in command.words.dropFirst() where word.form == .braced {
-                if let inner = try? TclParser.parse(word.source), returnsList(inner) { return true }
+                if let inner = try? TclParser.parse(word.source), returnsList(inner, depth: depth + 1) { return true }
             }
         }
         return false
     }
 
     /// True when a script runs `error` somewhere (in nested blocks too).
-    static func raisesError(_ script: TclScript) -> Bool {
+    static func raisesError(_ script: TclScript, depth: Int = 0) -> Bool {
+        guard depth < maxNesting else { return false }
         for command in script.commands {
             guard let name = command.words.first?.literal else { continue }
             if name == "error" { return true }
             if name == "proc" || name == "catch" { continue }
             for word in command.words.dropFirst() where word.form == .braced {
-                if let inner = try? TclParser.parse(word.source), raisesError(inner) { return true }
+                if let inner = try? TclParser.parse(word.source), raisesError(inner, depth: depth + 1) { return true }
             }
         }
         return false
@@ -254,6 +303,10 @@ final class Converter {
 
     /// Converts a script's commands at the current depth.
     func block(_ script: TclScript, topLevel: Bool = false) {
+        deeper((), line: script.commands.first?.line ?? 0) { blockCommands(script, topLevel: topLevel) }
+    }
+
+    private func blockCommands(_ script: TclScript, topLevel: Bool) {
         var skipShebang = topLevel
         for command in script.commands {
             if skipShebang, let comment = command.comment, comment.hasPrefix("!") { skipShebang = false; continue }
@@ -272,6 +325,9 @@ final class Converter {
     }
 
     func script(of word: TclWord) -> TclScript? {
+        guard nesting < Self.maxNesting else {
+            return deeper(nil, line: word.line) { nil }
+        }
         let text = word.form == .braced ? word.source : (word.literal ?? word.source)
         do {
             return try TclParser.parse(text, firstLine: word.line)

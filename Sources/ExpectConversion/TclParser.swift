@@ -181,7 +181,9 @@ public struct TclParser {
                     flush()
                     parts.append(variable)
                 } else {
+                    // A `$` not followed by a name is itself.
                     text.append("$")
+                    advance()
                 }
             case "[":
                 flush()
