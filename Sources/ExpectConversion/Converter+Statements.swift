@@ -2,7 +2,8 @@
 extension Converter {
     func statement(_ command: TclCommand) {
         if let comment = command.comment {
-            emit("#" + comment)
+            // Control characters (a form feed…) would end the comment in amiscript.
+            emit("#" + Self.oneLine(comment))
             return
         }
         guard let name = command.words.first?.literal else {

@@ -231,6 +231,17 @@ final class ConverterTests: XCTestCase {
                        "set up sub(sh(join([\"printf '%s' \", convert_shell_quote($got), \" | \", join([convert_shell_quote(\"tr\"), convert_shell_quote(\"a-z\"), convert_shell_quote(\"A-Z\")])], \"\")).stdout, \"\\n$\", \"\")")
     }
 
+    /// Fuzzer finds: what would make amiscript refuse the converted script is noted instead.
+    func testHostileInputStillGivesAScriptAmiscriptAccepts() {
+        XCTAssertEqual(convert("# a form feed \u{0C} in a comment").text, "# a form feed \\u{c} in a comment")
+        XCTAssertEqual(convert("puts $").text, "send_user \"\\$\\n\"")
+        XCTAssertEqual(convert("continue").notes, ["line 1: continue outside a loop (a runtime error in Tcl, refused by amiscript)"])
+        XCTAssertEqual(convert("expect -re {a(} {}").notes.count, 1)
+        XCTAssertEqual(convert("puts [format %c 65]").notes.count, 1)
+        let deep = String(repeating: "if 1 {\n", count: 500) + String(repeating: "}\n", count: 500)
+        XCTAssertEqual(convert(deep).notes, ["line 100: nested deeper than 100 levels: the inner levels are left out"])
+    }
+
     func testWhatCannotBeTranslatedIsKeptAsACommentWithANote() {
         let out = convert("set x 1\nupvar 1 y z\nputs $x")
         XCTAssertEqual(out.text, """
