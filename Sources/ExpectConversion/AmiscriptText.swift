@@ -18,6 +18,8 @@ enum AmiscriptText {
             case "\t": out += "\\t"
             case _ where scalar.value < 0x20 || scalar.value == 0x7F:
                 out += "\\x" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16, uppercase: true)
+            case _ where (0x80...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029:
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             default: out.unicodeScalars.append(scalar)
             }
         }
@@ -52,6 +54,10 @@ enum AmiscriptText {
                 out += "\\r"
             } else if scalar == "\t" {
                 out += "\\t"
+            } else if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+                        || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                // Other control characters would end the literal in amiscript's source.
+                out += "\\x{" + String(scalar.value, radix: 16) + "}"
             } else {
                 out.unicodeScalars.append(scalar)
             }

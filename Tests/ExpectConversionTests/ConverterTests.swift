@@ -235,6 +235,7 @@ final class ConverterTests: XCTestCase {
     func testHostileInputStillGivesAScriptAmiscriptAccepts() {
         XCTAssertEqual(convert("# a form feed \u{0C} in a comment").text, "# a form feed \\u{c} in a comment")
         XCTAssertEqual(convert("puts $").text, "send_user \"\\$\\n\"")
+        XCTAssertEqual(convert("expect -re \"a\\001\\014b\" {}").text, "expect {\n    /a\\x{1}\\x{c}b/s\n    timeout\n    eof\n}")
         XCTAssertEqual(convert("continue").notes, ["line 1: continue outside a loop (a runtime error in Tcl, refused by amiscript)"])
         XCTAssertEqual(convert("expect -re {a(} {}").notes.count, 1)
         XCTAssertEqual(convert("puts [format %c 65]").notes.count, 1)
