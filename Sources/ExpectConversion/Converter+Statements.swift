@@ -144,7 +144,9 @@ extension Converter {
                 _ = commandValue(command, .any)
                 flushPending()
             } else if procs[name] != nil {
-                emit(commandValue(command, .any))
+                // (A call that could not be written is "" with a note: nothing to run.)
+                let call = commandValue(command, .any)
+                if call != "\"\"" { emit(call) } else { flushPending() }
             } else {
                 untranslated(command, "the command '\(name)' has no counterpart in amiscript")
             }

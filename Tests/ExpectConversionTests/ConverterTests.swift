@@ -239,6 +239,7 @@ final class ConverterTests: XCTestCase {
         XCTAssertEqual(convert("continue").notes, ["line 1: continue outside a loop (a runtime error in Tcl, refused by amiscript)"])
         XCTAssertEqual(convert("expect -re {a(} {}").notes.count, 1)
         XCTAssertEqual(convert("puts [format %c 65]").notes.count, 1)
+        XCTAssertEqual(convert("proc p {a} { return $a }\np 1 2").text, "proc p(a) {\n    return $a\n}")
         let deep = String(repeating: "if 1 {\n", count: 500) + String(repeating: "}\n", count: 500)
         XCTAssertEqual(convert(deep).notes, ["line 100: nested deeper than 100 levels: the inner levels are left out"])
     }
