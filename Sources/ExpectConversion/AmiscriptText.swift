@@ -1,3 +1,5 @@
+import AMIScriptLanguage
+
 /// How values are written in amiscript source: string literals, regex literals, names.
 enum AmiscriptText {
     /// A double-quoted string literal holding exactly `text` (no interpolation).
@@ -192,6 +194,14 @@ enum AmiscriptText {
         "true", "false", "nil", "banner", "ami_version", "output", "response", "events",
         "event", "before",
     ]
+
+    /// A Tcl proc name as an amiscript proc name: not a built-in function's or a
+    /// statement's name (`proc join`, `proc send` are fine in Tcl).
+    static func procName(_ tcl: String) -> String {
+        var out = name(tcl)
+        if Builtins.orderedNames.contains(out) || Parser.statementNames.contains(out) { out += "_" }
+        return out
+    }
 
     /// A Tcl variable name as an amiscript name.
     static func name(_ tcl: String) -> String {

@@ -182,6 +182,8 @@ extension Converter {
             note(why, at: line)
             return "\"\""
         }
+        // A proc named like a Tcl command replaces it (not `proc` itself, which defines it).
+        if procs[name] != nil, name != "proc" { return procCall(name, arguments, line: line) }
         switch name {
         case "expr":
             let text = arguments.map { $0.form == .braced ? $0.source : ($0.literal ?? $0.source) }.joined(separator: " ")
@@ -328,7 +330,15 @@ extension Converter {
             // script waited for with expect eof).
             return "[0, \"exp0\", 0, 0]"
         default:
-            if let params = procs[name] {
+            if procs[name] != nil { return procCall(name, arguments, line: line) }
+            return unsupported("the command '\(name)' has no counterpart in amiscript")
+        }
+    }
+
+    /// A call of one of the script's procs (which may have a Tcl command's name: the proc
+    /// replaces the command in Tcl).
+    func procCall(_ name: String, _ arguments: [TclWord], line: Int) -> String {
+        if let params = procs[name] {
                 var values = arguments.map { value($0) }
                 // Tcl's default values, filled in where the call leaves them out.
                 for param in params.dropFirst(values.count) {
@@ -341,12 +351,11 @@ extension Converter {
                     return "\"\""
                 }
                 if failingProcs.contains(name) {
-                    return "\(AmiscriptText.name(name))(" + values.joined(separator: ", ") + ")" |> { unwrapFailing($0, line: line) }
+                    return "\(AmiscriptText.procName(name))(" + values.joined(separator: ", ") + ")" |> { unwrapFailing($0, line: line) }
                 }
-                return "\(AmiscriptText.name(name))(" + values.joined(separator: ", ") + ")"
-            }
-            return unsupported("the command '\(name)' has no counterpart in amiscript")
+                return "\(AmiscriptText.procName(name))(" + values.joined(separator: ", ") + ")"
         }
+        return "\"\""
     }
 
     /// `name` or `name(key)` written as a Tcl variable reference, as an expression.
@@ -465,7 +474,7 @@ extension Converter {
             case _ where failingProcs.contains(name):
                 let result = temporary("result")
                 let values = words.map { value($0) }
-                pending.append("set \(result) \(AmiscriptText.name(name))(\(values.joined(separator: ", ")))")
+                pending.append("set \(result) \(AmiscriptText.procName(name))(\(values.joined(separator: ", ")))")
                 pending.append("set \(caught) 0")
                 pending.append("if $\(result)[0] == \"error\" { set \(caught) 1 }")
                 if let variable { pending.append("set \(variable.assignable) $\(result)[1]") }

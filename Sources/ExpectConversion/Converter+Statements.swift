@@ -12,6 +12,14 @@ extension Converter {
         }
         let arguments = Array(command.words.dropFirst())
         let line = command.line
+        if procs[name] != nil, name != "proc" {
+            // A call of the script's proc (one named like a Tcl command replaces it). A proc
+            // that raises errors is called by the statements put first; a call that could not
+            // be written is "" with a note.
+            let call = commandValue(command, .any)
+            if failingProcs.contains(name) || call == "\"\"" { flushPending() } else { emit(call) }
+            return
+        }
         switch name {
         case "set":
             assignment(command, arguments)
@@ -386,7 +394,7 @@ extension Converter {
         inProc = true
         inFailingProc = failingProcs.contains(name)
         globals = []
-        emit("proc \(AmiscriptText.name(name))(\(names.joined(separator: ", "))) {")
+        emit("proc \(AmiscriptText.procName(name))(\(names.joined(separator: ", "))) {")
         depth += 1
         if let script = script(of: arguments[2]) { block(script) }
         if inFailingProc { emit("return [\"ok\", \"\"]") }

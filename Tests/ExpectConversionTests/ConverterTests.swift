@@ -240,6 +240,9 @@ final class ConverterTests: XCTestCase {
         XCTAssertEqual(convert("expect -re {a(} {}").notes.count, 1)
         XCTAssertEqual(convert("puts [format %c 65]").notes.count, 1)
         XCTAssertEqual(convert("proc p {a} { return $a }\np 1 2").text, "proc p(a) {\n    return $a\n}")
+        // A proc may take a Tcl command's or an amiscript built-in's name.
+        XCTAssertEqual(convert("proc join {a} { return $a }\nputs [join 1]").text,
+                       "proc join_(a) {\n    return $a\n}\nsend_user join([join_(1), \"\\n\"], \"\")")
         let deep = String(repeating: "if 1 {\n", count: 500) + String(repeating: "}\n", count: 500)
         XCTAssertEqual(convert(deep).notes, ["line 100: nested deeper than 100 levels: the inner levels are left out"])
     }
