@@ -385,7 +385,13 @@ extension Converter {
         // A default value is filled in at each call that leaves it out.
         let params = procs[name] ?? []
         if params.last?.name == "args" { note("proc \(name): a variable number of arguments (args) has no counterpart", at: command.line) }
-        let names = params.map { AmiscriptText.name($0.name) }
+        // Names made of other characters may meet after the change (`a-b`, `a_b`).
+        var names: [String] = []
+        for param in params {
+            var candidate = AmiscriptText.name(param.name)
+            while names.contains(candidate) { candidate += "_" }
+            names.append(candidate)
+        }
         let wasInProc = inProc, outerGlobals = globals, wasFailing = inFailingProc
         let outerLoops = loops, outerBranches = expectBranches
         loops = 0
