@@ -20,12 +20,26 @@ enum AmiscriptText {
             case "\t": out += "\\t"
             case _ where scalar.value < 0x20 || scalar.value == 0x7F:
                 out += "\\x" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16, uppercase: true)
-            case _ where (0x80...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029:
+            case _ where (0x80...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+                        || joinsNeighbours(scalar):
                 out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             default: out.unicodeScalars.append(scalar)
             }
         }
         return out
+    }
+
+    /// True for a character that joins the one before or after it into one grapheme
+    /// cluster (a combining mark, an emoji modifier, an Arabic number sign…). amiscript reads
+    /// its source by such clusters, so `"` followed by a combining mark is not a quote: these
+    /// are written as escapes in generated literals (a fuzzer find).
+    static func joinsNeighbours(_ scalar: Unicode.Scalar) -> Bool {
+        guard scalar.value >= 0x80 else { return false }
+        var after = "\""
+        after.unicodeScalars.append(scalar)
+        var before = String(scalar)
+        before.unicodeScalars.append("\"")
+        return after.count == 1 || before.count == 1
     }
 
     /// True for text Tcl and amiscript both read as the same decimal number.
@@ -57,7 +71,7 @@ enum AmiscriptText {
             } else if scalar == "\t" {
                 out += "\\t"
             } else if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
-                        || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                        || scalar.value == 0x2028 || scalar.value == 0x2029 || joinsNeighbours(scalar) {
                 // Other control characters would end the literal in amiscript's source.
                 out += "\\x{" + String(scalar.value, radix: 16) + "}"
             } else {

@@ -156,7 +156,7 @@ final class Converter {
             case "\n": out += "\\n"
             case "\t": out += "\t"
             case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
-                || scalar.value == 0x2028 || scalar.value == 0x2029:
+                || scalar.value == 0x2028 || scalar.value == 0x2029 || AmiscriptText.joinsNeighbours(scalar):
                 out += "\\u{" + String(scalar.value, radix: 16) + "}"
             default: out.unicodeScalars.append(scalar)
             }

@@ -241,6 +241,8 @@ final class ConverterTests: XCTestCase {
         XCTAssertEqual(convert("puts [format %c 65]").notes.count, 1)
         XCTAssertEqual(convert("proc p {a} { return $a }\np 1 2").text, "proc p(a) {\n    return $a\n}")
         XCTAssertEqual(convert("proc p {a-b a_b} { }").text, "proc p(a_b, a_b_) {\n}")
+        // A combining mark after a quote would join it (amiscript reads grapheme clusters).
+        XCTAssertEqual(convert("puts \"\u{65A}x\\u0600\"").text, "send_user \"\\u{65A}x\\u{600}\\n\"")
         // A proc may take a Tcl command's or an amiscript built-in's name.
         XCTAssertEqual(convert("proc join {a} { return $a }\nputs [join 1]").text,
                        "proc join_(a) {\n    return $a\n}\nsend_user join([join_(1), \"\\n\"], \"\")")
