@@ -24,9 +24,18 @@ public struct TclParser {
         var parser = TclParser(chars: Array(text.unicodeScalars), line: firstLine, inBrackets: false)
         var words: [TclWord] = []
         while true {
-            parser.skip { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+            // Blanks, line ends, and backslash-newlines (a blank in a list too).
+            while true {
+                parser.skip { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+                guard parser.current == "\\", parser.peek(1) == "\n" else { break }
+                parser.advance()
+                parser.advance()
+            }
             guard parser.position < parser.chars.count else { return words }
+            let start = parser.position
             words.append(try parser.word(depth: 0, listMode: true))
+            // Every word takes at least one character: no input can make this loop stand still.
+            if parser.position == start { parser.advance() }
         }
     }
 
@@ -90,7 +99,9 @@ public struct TclParser {
                 skipBlanks()
                 guard let next = current, next != "\n", next != ";" else { break }
                 if inBrackets, next == "]" { break }
+                let before = position
                 words.append(try word(depth: depth, listMode: false))
+                if position == before { advance() }
             }
             if !words.isEmpty { commands.append(TclCommand(words: words, comment: nil, line: start)) }
         }

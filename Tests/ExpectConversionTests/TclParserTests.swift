@@ -55,6 +55,11 @@ final class TclParserTests: XCTestCase {
         }
     }
 
+    /// A fuzzer find: a backslash-newline in a list made the reader add empty words for ever.
+    func testABackslashNewlineInAListIsABlank() throws {
+        XCTAssertEqual(try TclParser.parseList("\nx\\\n y\n").compactMap(\.literal), ["x", "y"])
+    }
+
     func testDeepNestingIsAnErrorNotACrash() {
         let deep = String(repeating: "[list ", count: 5000) + String(repeating: "]", count: 5000)
         XCTAssertThrowsError(try TclParser.parse("set x " + deep))
