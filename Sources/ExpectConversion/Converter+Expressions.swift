@@ -225,7 +225,7 @@ extension Converter {
             }
             return "split(\(value(arguments[0], .text)), \(value(arguments[1], .text)))"
         case "concat":
-            return arguments.map { value($0, .list) }.joined(separator: " + ")
+            return arguments.isEmpty ? "[]" : "(" + arguments.map { value($0, .list) }.joined(separator: " + ") + ")"
         case "string":
             return string(arguments, line: line)
         case "format" where !arguments.isEmpty:
@@ -238,6 +238,8 @@ extension Converter {
             return regexp(arguments, line: line, asValue: true)
         case "regsub":
             return regsub(arguments, line: line) ?? "\"\""
+        case "exec" where arguments.filter({ $0.literal != "--" }).isEmpty:
+            return unsupported("exec without a program")
         case "exec":
             return exec(arguments, line: line) + ".stdout"
                 |> { "sub(\($0), \"\\n$\", \"\")" }
@@ -447,7 +449,7 @@ extension Converter {
         if commands.count == 1, let name = commands[0].words.first?.literal {
             let words = Array(commands[0].words.dropFirst())
             switch name {
-            case "exec":
+            case "exec" where !words.filter({ $0.literal != "--" }).isEmpty:
                 let result = temporary("exec")
                 pending.append("set \(result) \(exec(words, line: line))")
                 pending.append("set \(caught) 0")

@@ -140,6 +140,8 @@ extension Converter {
             if words.count == 4, let target = target(words[3]), let call = regsub(options + words.prefix(3), line: line) {
                 emit("set \(target.assignable) \(call)")
             }
+        case "exec" where arguments.filter({ $0.literal != "--" }).isEmpty:
+            untranslated(command, "exec without a program")
         case "exec":
             emit(exec(arguments, line: line))
         case "catch":

@@ -241,6 +241,7 @@ final class ConverterTests: XCTestCase {
         XCTAssertEqual(convert("puts [format %c 65]").notes.count, 1)
         XCTAssertEqual(convert("proc p {a} { return $a }\np 1 2").text, "proc p(a) {\n    return $a\n}")
         XCTAssertEqual(convert("proc p {a-b a_b} { }").text, "proc p(a_b, a_b_) {\n}")
+        XCTAssertEqual(convert("exec\nset x [exec --]\nset y [concat]").notes.count, 2)
         // A combining mark after a quote would join it (amiscript reads grapheme clusters).
         XCTAssertEqual(convert("puts \"\u{65A}x\\u0600\"").text, "send_user \"\\u{65A}x\\u{600}\\n\"")
         // A proc may take a Tcl command's or an amiscript built-in's name.
