@@ -110,6 +110,17 @@ let package = Package(
         .target(name: "ExpectConversion", dependencies: ["AMIScriptLanguage"]),
         // What both command lines need: unbuffered standard streams, file reading.
         .target(name: "CommandLineSupport"),
+        // The Swift runtime's global-executor hook, reachable in a static link (dlsym cannot see it).
+        .target(name: "CSwiftConcurrencyHook"),
+        // NIO's event loop as the executor of every task: one thread for the script and its socket.
+        .target(
+            name: "NIOGlobalExecutor",
+            dependencies: [
+                "CSwiftConcurrencyHook",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "amisim",
             dependencies: [
@@ -124,7 +135,7 @@ let package = Package(
         .executableTarget(
             name: "amibench",
             dependencies: [
-                "AMIProtocol", "AMIClient", "AMISimulator",
+                "AMIProtocol", "AMIClient", "AMISimulator", "NIOGlobalExecutor",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -138,6 +149,7 @@ let package = Package(
                 "AMIScriptREPL",
                 "AMIClient",
                 "CommandLineSupport",
+                "NIOGlobalExecutor",
                 "ExpectConversion",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -122,7 +122,13 @@ public final class AMIConnection: Sendable {
             }
         let channel: Channel
         do {
-            channel = try await bootstrap.connect(host: host, port: port).get()
+            // An address given as such needs no resolver: NIO's runs getaddrinfo on a
+            // Dispatch thread, which a cron job pays for at every start (docs/performance.md).
+            if let address = try? SocketAddress(ipAddress: host, port: port) {
+                channel = try await bootstrap.connect(to: address).get()
+            } else {
+                channel = try await bootstrap.connect(host: host, port: port).get()
+            }
         } catch let error as ChannelError where error == .connectTimeout(configuration.connectTimeout) {
             throw AMIClientError.connectTimedOut(host: host, port: port, seconds: configuration.connectTimeout.seconds)
         } catch {

@@ -8,6 +8,7 @@ import ArgumentParser
 import CommandLineSupport
 import Dispatch
 import NIOCore
+import NIOGlobalExecutor
 import NIOPosix
 
 #if canImport(Glibc)
@@ -103,8 +104,7 @@ struct AMIScriptCommand: ParsableCommand {
     static func main() {
         // One event loop thread runs the sockets and the script's tasks alike: an action's
         // round trip then costs no thread wake-ups (docs/performance.md has the measure).
-        NIOSingletons.groupLoopCountSuggestion = 1
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        NIOGlobalExecutor.install()
         // `amiscript convert …` is a command of its own (a script named `convert` runs as
         // `amiscript ./convert`).
         if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "convert" {

@@ -2,6 +2,7 @@ import AMIClient
 import AMIProtocol
 import Dispatch
 import NIOCore
+import NIOGlobalExecutor
 import NIOPosix
 #if canImport(Glibc)
 import Glibc
@@ -17,8 +18,7 @@ enum PingLoop {
             FileHandleless.writeError("usage: amibench pings HOST PORT COUNT\n")
             return 64
         }
-        NIOSingletons.groupLoopCountSuggestion = 1
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        NIOGlobalExecutor.install()
         let done = DispatchSemaphore(value: 0)
         let status = StatusBox()
         Task {

@@ -74,6 +74,16 @@ else
     kill \$pid" 2>&1)
   [ "$out" = "Pong" ] && ok "installed amisim serves the installed amiscript, toolchain hidden" \
     || fail "installed amisim serves the installed amiscript, toolchain hidden" "$out"
+  # The installed (statically linked) amiscript runs its tasks on NIO's one event-loop
+  # thread: while a script waits in expect, the process has two threads (main and the loop).
+  # Before NIOGlobalExecutor it had four: SwiftNIO's own install of the global executor fails
+  # in a static binary, and Dispatch's threads ran every task (docs/performance.md).
+  out=$(hidden "'$bin/amisim' --port 0 > '$tmp/sim2.out' & pid=\$!
+    for i in $(seq -s ' ' 50); do grep -qs listening '$tmp/sim2.out' && break; sleep 0.1; done
+    AMI_PORT=\$(sed -n 's/^amisim listening on .*://p' '$tmp/sim2.out') '$bin/amiscript' -e 'connect; login admin secret5; expect -timeout 1.5 { /never/ { } timeout { print \"waited\" } }' & script=\$!
+    sleep 0.8; ls /proc/\$script/task | wc -l; wait \$script; kill \$pid" 2>&1)
+  [ "$out" = "$(printf '2\nwaited')" ] && ok "installed amiscript: 2 threads while a script waits" \
+    || fail "installed amiscript: 2 threads while a script waits" "$out"
 fi
 
 # Completions: bash offers the options; zsh and fish read theirs without a syntax error.
