@@ -111,6 +111,9 @@ struct AMIScriptCommand: ParsableCommand {
             ConvertCommand.main(Array(CommandLine.arguments.dropFirst(2)))
             exitProcess(0)
         }
+        if let options = RunOptions.simpleCommandLine(Array(CommandLine.arguments.dropFirst())) {
+            exitProcess(runBlocking { await ScriptRunner(options: options).run() })
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -120,8 +123,14 @@ struct AMIScriptCommand: ParsableCommand {
     }
 
     func run() throws {
-        let code = Self.runBlocking { await ScriptRunner(options: self).run() }
+        let code = Self.runBlocking { await ScriptRunner(options: self.runOptions).run() }
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The options as plain values.
+    var runOptions: RunOptions {
+        RunOptions(code: code, check: check, strict: strict, trace: trace, timeout: timeout, sim: sim,
+                   interactive: interactive, json: json, record: record, scriptAndArguments: scriptAndArguments)
     }
 
     /// Runs async work from the synchronous main thread and waits for its result.
@@ -145,7 +154,7 @@ final class ResultBox: @unchecked Sendable {
 
 /// Reads, checks and runs one script.
 struct ScriptRunner {
-    let options: AMIScriptCommand
+    let options: RunOptions
 
     func run() async -> Int32 {
         var arguments = options.scriptAndArguments

@@ -132,6 +132,37 @@ final class BinaryTests: XCTestCase {
         XCTAssertTrue(unknown.stderr.hasPrefix("Error: Unknown option '--bogus'\n"), unknown.stderr)
     }
 
+    /// `amiscript SCRIPT ARGS` and `amiscript -e CODE ARGS` are read without
+    /// swift-argument-parser (RunOptions.simpleCommandLine, for start-up time); an option in
+    /// front sends the same command line through the full parser: both must agree.
+    func testSimpleCommandLinesMeanWhatTheFullParserMakesOfThem() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("simple-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = folder.appendingPathComponent("argv.ami").path
+        try "print $argv $timeout $argc\nexit $argc\n".write(toFile: script, atomically: true, encoding: .utf8)
+        // A script named like the parser's words (`help`) is a script.
+        let help = folder.appendingPathComponent("help").path
+        try "print \"script named help\"\n".write(toFile: help, atomically: true, encoding: .utf8)
+        let cases: [[String]] = [
+            [script], [script, "a", "-b", "--sim", "--"], [help],
+            ["-e", "print $argv; exit 3", "x", "--timeout", "2"], ["-e", "print \"no args\""],
+            ["-e", "print ("], [folder.appendingPathComponent("missing.ami").path, "a"],
+        ]
+        for arguments in cases {
+            let simple = try BuiltBinary.run("amiscript", arguments)
+            let full = try BuiltBinary.run("amiscript", ["--timeout", "10"] + arguments)
+            XCTAssertEqual(simple.stdout, full.stdout, "\(arguments)")
+            XCTAssertEqual(simple.stderr, full.stderr, "\(arguments)")
+            XCTAssertEqual(simple.status, full.status, "\(arguments)")
+        }
+        let scripted = try BuiltBinary.run("amiscript", [script, "a", "-b"])
+        XCTAssertEqual(scripted.stdout, "[\"a\", \"-b\"] 10 2\n")
+        XCTAssertEqual(scripted.status, 2)
+        XCTAssertEqual(try BuiltBinary.run("amiscript", [help]).stdout, "script named help\n")
+        XCTAssertEqual(try BuiltBinary.run("amiscript", ["-e", "print ("]).status, 65)
+    }
+
     func testCompletionScriptsForEachShellAndOneVersion() throws {
         // The shell named after the option is the one generated (it was always bash).
         let zsh = try BuiltBinary.run("amiscript", ["--generate-completion-script", "zsh"])
