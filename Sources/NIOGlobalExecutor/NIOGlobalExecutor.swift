@@ -1,7 +1,6 @@
 import CSwiftConcurrencyHook
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// Makes NIO's singleton event loop the executor of every task that has none of its own,
 /// so that a script's tasks and its socket share one thread: an action's round trip then
@@ -9,46 +8,43 @@ import Synchronization
 /// one (Dispatch, the default, starts three).
 ///
 /// SwiftNIO's `unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor`
-/// does this, but finds the runtime's hook with dlsym, which fails in the binaries we ship
-/// (`--static-swift-stdlib` makes the hook a hidden symbol): there it returned false and
-/// every task ran on Dispatch's threads. When NIO's way fails, the hook is set here through
-/// its address from the static link (CSwiftConcurrencyHook), with the same closure shape.
+/// does the same with two differences that cost us (docs/performance.md):
+/// - it finds the runtime's hook with dlsym, which fails in the binaries we ship
+///   (`--static-swift-stdlib` makes the hook a hidden symbol): it returned false there and
+///   every task ran on Dispatch's threads. Here the address comes from the static link
+///   (CSwiftConcurrencyHook), which works with the runtime linked in or as a library.
+/// - it runs each job on the event loop's serial executor; every `await` of a nonisolated
+///   async function then hops back to the generic executor, which is one more job through
+///   the loop: 16 jobs per `action Ping` instead of 1. Here jobs run on the generic
+///   executor, as the runtime's own global executor runs them.
 public enum NIOGlobalExecutor {
-    /// Which way the event loop became the global executor (nil: it did not).
-    public enum Installation: Sendable, Equatable {
-        case swiftNIO
-        case staticRuntimeHook
-    }
-
-    /// Call once, first thing in `main`, before any task starts.
+    /// Call once, first thing in `main`, before any task starts. False: another hook was
+    /// installed already (the tasks are then that one's to place).
     @discardableResult
-    public static func install(loopCount: Int = 1) -> Installation? {
+    public static func install(loopCount: Int = 1) -> Bool {
         NIOSingletons.groupLoopCountSuggestion = loopCount
-        if NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
-            return .swiftNIO
-        }
-        return installThroughStaticHook() ? .staticRuntimeHook : nil
-    }
-
-    /// The runtime's hook type: `(job, original) -> Void` in the Swift calling convention.
-    private typealias EnqueueGlobalHook = @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
-
-    private static func installThroughStaticHook() -> Bool {
         let address = amiscript_swift_task_enqueueGlobal_hook_address()
-        // Nobody else may have set it: then the tasks are theirs to place.
         guard address.pointee == nil else { return false }
         return withUnsafeTemporaryAllocation(of: EnqueueGlobalHook.self, capacity: 1) { hook -> Bool in
             hook.baseAddress!.initialize(to: { job, _ in
-                // `any()` is sticky: on the loop's own thread it is that loop, no thread switch.
-                guard let loop = MultiThreadedEventLoopGroup.singleton.any() as? any NIOSerialEventLoopExecutor else {
-                    preconditionFailure("NIO's event loops are serial executors")
+                SingletonLoop.loop.execute {
+                    amiscript_swift_job_run_generic(unsafeBitCast(job, to: UnsafeMutableRawPointer.self))
                 }
-                loop.enqueue(ExecutorJob(job))
             })
+            // A thin Swift function is one code pointer: the form the runtime calls.
             return hook.baseAddress!.withMemoryRebound(to: UnsafeMutableRawPointer?.self, capacity: 1) { pointer in
                 address.pointee = pointer.pointee
                 return true
             }
         }
     }
+
+    /// The runtime's hook type: `(job, original) -> Void` in the Swift calling convention.
+    private typealias EnqueueGlobalHook = @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
+}
+
+/// The singleton group's loop, looked up once: the hook runs for every job. (With one
+/// loop, `any()` is that loop whichever thread asks.)
+private enum SingletonLoop {
+    static let loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any()
 }

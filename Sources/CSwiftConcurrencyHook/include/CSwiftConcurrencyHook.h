@@ -10,4 +10,10 @@
 /// this function hands its address over (see Sources/NIOGlobalExecutor).
 void *_Nullable *_Nonnull amiscript_swift_task_enqueueGlobal_hook_address(void);
 
+/// Runs a job of the global executor as the runtime's own global executor does: on the
+/// generic executor (`swift_job_run(job, SerialExecutorRef::generic())`). A job run on an
+/// event loop's serial executor instead would make every `await` of a nonisolated async
+/// function hop back to the generic executor: one more job through the loop each time.
+void amiscript_swift_job_run_generic(void *_Nonnull job);
+
 #endif
