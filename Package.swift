@@ -47,10 +47,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
     ],
     targets: [
+        // The decoder's inner loop: a packet's lines scanned 16 bytes at a time (SSE2).
+        .target(name: "CAMIScan"),
         // AMI framing and packets: bytes in, packets out. No sockets, no language.
         .target(
             name: "AMIProtocol",
             dependencies: [
+                "CAMIScan",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -174,6 +177,7 @@ let package = Package(
             name: "AMIProtocolTests",
             dependencies: [
                 "AMIProtocol",
+                "CAMIScan",
                 "AMITestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import CAMIScan
 import NIOCore
 
 /// Turns the bytes of an AMI connection into banner and packet messages.
@@ -144,24 +145,8 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
                 let start = scanned
                 let (end, reached, lines, tooLong) = buffer.withUnsafeReadableBytes { bytes -> (Int?, Int, Int, Bool) in
                     guard let base = bytes.baseAddress else { return (nil, start, 0, false) }
-                    var position = start
-                    var lines = 0
-                    while position < bytes.count {
-                        let first = bytes[position]
-                        if first == 0x0A { return (position + 1, position + 1, lines, false) }
-                        if first == 0x0D {
-                            guard position + 1 < bytes.count else { break }
-                            if bytes[position + 1] == 0x0A { return (position + 2, position + 2, lines, false) }
-                        }
-                        guard let hit = memchr(base + position, 0x0A, bytes.count - position) else {
-                            return (nil, position, lines, bytes.count - position > maxLine)
-                        }
-                        let newline = base.distance(to: UnsafeRawPointer(hit))
-                        if newline - position > maxLine { return (nil, position, lines, true) }
-                        position = newline + 1
-                        lines += 1
-                    }
-                    return (nil, position, lines, false)
+                    let scan = ami_scan_packet_lines(base.assumingMemoryBound(to: UInt8.self), bytes.count, start, maxLine)
+                    return (scan.end < 0 ? nil : scan.end, scan.reached, scan.lines, scan.too_long != 0)
                 }
                 if tooLong { throw limitError(lineStart: reached) }
                 packetLines += lines
