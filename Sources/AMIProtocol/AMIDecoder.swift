@@ -138,7 +138,7 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
     /// more bytes are needed.
     public mutating func nextFrame(buffer: inout ByteBuffer) throws -> Frame? {
         while true {
-            if !atStreamStart, legacy == .none, packetLines > 0 {
+            if !atStreamStart, legacy == .none, packetLines > 0 || startsOrdinaryPacket(buffer) {
                 // Inside an ordinary packet only its empty line matters: skip to it in
                 // one pass over the bytes instead of handling line by line.
                 let maxLine = configuration.maxLineBytes
@@ -275,10 +275,24 @@ public struct AMIDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessageDecode
         return nil
     }
 
+    /// True when the bytes start a packet whose first line can only be an ordinary header
+    /// (not empty, not `Response: Follows`): then its first line needs no look of its own,
+    /// and the whole packet is one scan for its empty line (an event flood's case).
+    private func startsOrdinaryPacket(_ buffer: ByteBuffer) -> Bool {
+        guard scanned == 0, let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return false }
+        switch first {
+        case 0x0A, 0x0D: return false
+        case UInt8(ascii: "r"), UInt8(ascii: "R"): return !configuration.readsLegacyCommandBodies
+        default: return true
+        }
+    }
+
     /// `Response: Follows` (any case, any blanks after the colon).
     private static func isResponseFollows(_ buffer: ByteBuffer, base: Int, line: Range<Int>) -> Bool {
         buffer.withUnsafeReadableBytes { bytes in
             let text = UnsafeRawBufferPointer(rebasing: bytes[line])
+            // Most first lines are `Event: …` or `Response: Success`: decided by a byte or two.
+            guard text.count >= 16, AMIHeader.asciiLower(text[0]) == UInt8(ascii: "r") else { return false }
             guard let colon = AMIPacketParser.nameEnd(text), colon == 8 else { return false }
             let name = responseName
             for index in 0..<8 where AMIHeader.asciiLower(text[index]) != name[index] { return false }

@@ -119,7 +119,7 @@ struct ExpectBuffer {
             // compact): reserving that once spares the copies and fresh pages of growing
             // by doubling. Pages are only touched as text arrives, so a quiet script pays
             // for address space, not memory.
-            let ceiling = 2 * maxBytes + 256 * 1024
+            let ceiling = 4 * maxBytes + 256 * 1024
             let wanted = storage.count + piece.count
             storage.reserveCapacity(wanted <= ceiling && maxBytes <= 16 << 20 ? ceiling : wanted * 2)
         }
@@ -147,7 +147,7 @@ struct ExpectBuffer {
 
     private mutating func compact() {
         let dead = head - base
-        if dead > 64 * 1024, dead > storage.count / 2 {
+        if dead > 64 * 1024, dead > storage.count / 4 * 3 {
             storage.removeFirst(dead)
             base = head
         }
