@@ -147,14 +147,19 @@ def workload_flood():
             rss.append(peak)
             if size in expect_sizes:
                 theirs.append(flood_seconds(timed(["expect", "-f", "bench/flood.exp"], sim.env)[2]))
-            if size == goal_size:
+        if size == goal_size:
+            # The goal's ratio: amiscript and the raw reader in turn, more rounds than the
+            # rows above (one flood differs from the next by ±30% on a small VM).
+            goal_ours = []
+            for _ in range(3 if SMOKE else 9):
+                goal_ours.append(flood_seconds(timed([binary("amiscript"), "bench/flood.ami"], sim.env)[2]))
                 out = timed([sys.executable, "bench/raw_flood.py", "127.0.0.1", str(sim.port)], sim.env)[2]
                 raw.append(float(re.search(r"in ([0-9.]+) s", out).group(1)))
         sim.stop()
         results[size] = (median(ours), max(rss), median(theirs) if theirs else None)
         flood_points.append((size, median(ours), median(theirs) if theirs else None))
         if raw:
-            a, r = median(ours), median(raw)
+            a, r = median(goal_ours), median(raw)
             goal(f"`expect /NewMessages:\\s*(\\d+)/` through a {size} MB flood: throughput",
                  f"{size / a:,.0f} MB/s ({a:.3f} s)", f"{size / r:,.0f} MB/s ({r:.3f} s; raw reader)",
                  f"{r / a:.2f}", "≥ 0.9", r / a >= 0.9)
