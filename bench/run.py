@@ -151,18 +151,24 @@ def workload_flood():
             # The goal's ratio: amiscript and the raw reader in turn, more rounds than the
             # rows above (one flood differs from the next by ±30% on a small VM).
             goal_ours = []
-            for _ in range(3 if SMOKE else 9):
+            for round_number in range(3 if SMOKE else 10):
+                # Each goes first in every other round.
+                if round_number % 2:
+                    out = timed([sys.executable, "bench/raw_flood.py", "127.0.0.1", str(sim.port)], sim.env)[2]
+                    raw.append(float(re.search(r"in ([0-9.]+) s", out).group(1)))
                 goal_ours.append(flood_seconds(timed([binary("amiscript"), "bench/flood.ami"], sim.env)[2]))
-                out = timed([sys.executable, "bench/raw_flood.py", "127.0.0.1", str(sim.port)], sim.env)[2]
-                raw.append(float(re.search(r"in ([0-9.]+) s", out).group(1)))
+                if not round_number % 2:
+                    out = timed([sys.executable, "bench/raw_flood.py", "127.0.0.1", str(sim.port)], sim.env)[2]
+                    raw.append(float(re.search(r"in ([0-9.]+) s", out).group(1)))
         sim.stop()
         results[size] = (median(ours), max(rss), median(theirs) if theirs else None)
         flood_points.append((size, median(ours), median(theirs) if theirs else None))
         if raw:
             a, r = median(goal_ours), median(raw)
+            ratio = median(w / o for o, w in zip(goal_ours, raw))
             goal(f"`expect /NewMessages:\\s*(\\d+)/` through a {size} MB flood: throughput",
                  f"{size / a:,.0f} MB/s ({a:.3f} s)", f"{size / r:,.0f} MB/s ({r:.3f} s; raw reader)",
-                 f"{r / a:.2f}", "≥ 0.9", r / a >= 0.9)
+                 f"{ratio:.2f}", "≥ 0.9", ratio >= 0.9)
     for size, (seconds, peak, expect_seconds) in results.items():
         rate = size / seconds
         expect_rate = f"{size / expect_seconds:.0f} MB/s ({expect_seconds:.2f} s)" if expect_seconds else "not run"
@@ -183,13 +189,23 @@ def workload_pings():
     expect_count = 100 if SMOKE else 500
     sim = Simulator()
     ours, client, raw, theirs = [], [], [], []
-    for _ in range(1 if SMOKE else 5):
+    def run_ours():
         out = timed([binary("amiscript"), "bench/pings.ami", str(count)], sim.env)[2]
         ours.append(count / float(re.search(r"in ([0-9.]+)", out).group(1)))
+
+    def run_client():
         out = timed([binary("amibench"), "pings", "127.0.0.1", str(sim.port), str(count)], sim.env)[2]
         client.append(float(re.search(r"= (\d+)", out).group(1)))
+
+    def run_raw():
         out = timed([sys.executable, "bench/raw_ping.py", "127.0.0.1", str(sim.port), str(count)], sim.env)[2]
         raw.append(float(re.search(r"= (\d+)", out).group(1)))
+
+    # The order turns from round to round, so that none of the three always runs first.
+    order = [run_ours, run_client, run_raw]
+    for round_number in range(1 if SMOKE else 9):
+        for run in order[round_number % 3:] + order[:round_number % 3]:
+            run()
     for _ in range(1 if SMOKE else 3):
         out = timed(["expect", "-f", "bench/pings.exp", str(expect_count)], sim.env)[2]
         theirs.append(expect_count / float(re.search(r"in ([0-9.]+)", out).group(1)))
@@ -199,8 +215,11 @@ def workload_pings():
         f"{e:,.1f} actions/s", f"{e / a:.4f} (time per action)", "≥ 10,000 actions/s", a >= 10000)
     row("3. same loop, AMIClient alone (`amibench pings`, no language)", f"{c:,.0f} actions/s", "", "", "(reference)", True)
     row("3. same loop, Python raw socket", f"{r:,.0f} actions/s", "", "", "(reference)", True)
+    # Each round's ratio, then their median: the machine's speed drifts between rounds,
+    # not within one.
+    ratio = median(o / w for o, w in zip(ours, raw))
     goal(f"{count:,} sequential `action Ping` on one connection", f"{a:,.0f} actions/s",
-         f"{r:,.0f} actions/s (raw Python socket loop)", f"{a / r:.2f}", "≥ 0.95", a / r >= 0.95)
+         f"{r:,.0f} actions/s (raw Python socket loop)", f"{ratio:.2f}", "≥ 0.95", ratio >= 0.95)
 
 
 def workload_startup():

@@ -21,6 +21,19 @@ public struct AMIHeader: Sendable, Hashable, CustomStringConvertible {
     /// ASCII case-insensitive comparison without allocating lowercased copies: header
     /// lookups sit on the hot path of event processing.
     public static func namesEqual(_ a: String, _ b: String) -> Bool {
+        // Names of different lengths (most pairs) differ without a byte read; native
+        // strings compare over their bytes in place.
+        guard a.utf8.count == b.utf8.count else { return false }
+        if let equal = a.utf8.withContiguousStorageIfAvailable({ x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                for index in 0..<x.count where x[index] != y[index] && asciiLower(x[index]) != asciiLower(y[index]) {
+                    return false
+                }
+                return true
+            }
+        }), let equal {
+            return equal
+        }
         var ia = a.utf8.makeIterator()
         var ib = b.utf8.makeIterator()
         while true {
