@@ -105,7 +105,10 @@ uninstall:
 
 # The Debian package: install under /usr into a staging root, then Debian's own layout
 # (zsh vendor completions, gzipped man pages and changelog, copyright), control from
-# packaging/debian/control.in with Depends computed by dpkg-shlibdeps.
+# packaging/debian/control.in with Depends computed by dpkg-shlibdeps. (Its libc6 version
+# is raised to 2.36 when the binaries use RELR relocations, lld's -z pack-relative-relocs:
+# the loader must know GLIBC_ABI_DT_RELR, a version dpkg-shlibdeps does not count because
+# no symbol carries it.)
 DEBROOT = build/deb/root
 deb: all
 	rm -rf build/deb $(DEB)
@@ -122,6 +125,10 @@ deb: all
 	mkdir -p $(DEBROOT)/DEBIAN build/deb/shlibs/debian
 	echo "Source: amiscript" > build/deb/shlibs/debian/control
 	depends=$$(cd build/deb/shlibs && dpkg-shlibdeps -O $(addprefix $(CURDIR)/$(DEBROOT)/usr/bin/,$(PROGRAMS)) | sed -n 's/^shlibs:Depends=//p') && \
+	if readelf -V $(addprefix $(DEBROOT)/usr/bin/,$(PROGRAMS)) | grep -q GLIBC_ABI_DT_RELR; then \
+	  libc=$$(echo "$$depends" | sed -n 's/.*libc6 (>= \([^)]*\)).*/\1/p'); \
+	  dpkg --compare-versions "$$libc" ge 2.36 || depends=$$(echo "$$depends" | sed 's/libc6 (>= [^)]*)/libc6 (>= 2.36)/'); \
+	fi && \
 	size=$$(du -sk --apparent-size $(DEBROOT)/usr | cut -f1) && \
 	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@ARCH@/$(ARCH)/' -e "s/@DEPENDS@/$$depends/" -e "s/@SIZE@/$$size/" \
 	  packaging/debian/control.in > $(DEBROOT)/DEBIAN/control

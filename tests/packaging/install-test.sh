@@ -118,6 +118,11 @@ info=$(dpkg-deb -f "$deb" Package Version Depends 2>&1)
 grep -q "^Version: $version$" <<< "$info" && grep -q "libpcre2-8-0" <<< "$info" && grep -q "libedit2" <<< "$info" \
   && ! grep -q swift <<< "$info" && ok "control: version $version, Depends on libpcre2-8-0 and libedit2" \
   || fail "control: version $version, Depends on libpcre2-8-0 and libedit2" "$info"
+# RELR relocations (the release link packs them) need glibc 2.36's loader.
+if readelf -V build/bin/amiscript | grep -q GLIBC_ABI_DT_RELR; then
+  grep -Eq "libc6 \(>= 2\.(3[6-9]|[4-9][0-9])" <<< "$info" && ok "RELR binaries: Depends on libc6 (>= 2.36)" \
+    || fail "RELR binaries: Depends on libc6 (>= 2.36)" "$info"
+fi
 listing=$(dpkg-deb -c "$deb")
 grep -q "usr/share/man/man1/amiscript.1.gz" <<< "$listing" && grep -q "usr/share/doc/amiscript/copyright" <<< "$listing" \
   && grep -q "usr/share/zsh/vendor-completions/_amiscript" <<< "$listing" \
