@@ -39,33 +39,33 @@ JOBS = [
 
 
 def functions(callgrind_out, binary):
-    """Every function of `binary` the callgrind profile names (fn= and cfn= entries)."""
+    """Every function of `binary` the callgrind profile names (fn= and cfn= entries).
+
+    Callgrind names each object and function once, `(id) name`, and by `(id)` after that;
+    `ob=`/`fn=` say where the costs that follow are, `cob=`/`cfn=` what they call."""
     objects, names = {}, {}
     found = set()
     current_ob = called_ob = None
+
+    def lookup(value, table):
+        match = re.match(r"\((\d+)\)(?: (.*))?", value)
+        if match.group(2):
+            table[match.group(1)] = match.group(2)
+        return table.get(match.group(1))
+
     for line in open(callgrind_out, errors="replace"):
-        line = line.rstrip("\n")
-        for key in ("ob", "cob"):
-            if line.startswith(key + "="):
-                match = re.match(r"\((\d+)\)(?: (.*))?", line[len(key) + 1:])
-                if match.group(2):
-                    objects[match.group(1)] = match.group(2)
-                path = objects.get(match.group(1))
-                if key == "ob":
-                    current_ob = called_ob = path
-                else:
-                    called_ob = path
-        for key in ("fn", "cfn"):
-            if line.startswith(key + "="):
-                match = re.match(r"\((\d+)\)(?: (.*))?", line[len(key) + 1:])
-                if match.group(2):
-                    names[match.group(1)] = match.group(2)
-                name = names.get(match.group(1))
-                owner = current_ob if key == "fn" else called_ob
-                if name and owner == binary and not name.startswith("0x"):
-                    found.add(name)
-                if key == "fn":
-                    called_ob = current_ob
+        key, _, value = line.rstrip("\n").partition("=")
+        if key == "ob":
+            current_ob = called_ob = lookup(value, objects)
+        elif key == "cob":
+            called_ob = lookup(value, objects)
+        elif key in ("fn", "cfn"):
+            name = lookup(value, names)
+            owner = current_ob if key == "fn" else called_ob
+            if name and owner == binary and not name.startswith("0x"):
+                found.add(name)
+            # A cfn= without its own cob= is in the current object.
+            called_ob = current_ob
     return found
 
 

@@ -1,3 +1,4 @@
+import AMITestSupport
 import CAMIScan
 import XCTest
 
@@ -31,7 +32,7 @@ final class PacketLineScanTests: XCTestCase {
     }
 
     func testAgreesWithTheLineByLineLoopOnRandomPackets() {
-        var generator = SplitMix64(seed: 14)
+        var generator = SeededGenerator(seed: 14)
         // Mostly text, with line ends of every kind, so that packets end anywhere in a block.
         let alphabet: [UInt8] = Array("ab: ".utf8) + [0x0D, 0x0A, 0x0A, 0x0D, 0x0A]
         for round in 0..<20_000 {
@@ -69,18 +70,5 @@ final class PacketLineScanTests: XCTestCase {
             count += 1
         }
         XCTAssertEqual(count, 50)
-    }
-}
-
-/// A seeded generator: the same packets every run.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
