@@ -203,7 +203,7 @@ def workload_pings():
 
     # The order turns from round to round, so that none of the three always runs first.
     order = [run_ours, run_client, run_raw]
-    for round_number in range(1 if SMOKE else 9):
+    for round_number in range(1 if SMOKE else 15):
         for run in order[round_number % 3:] + order[:round_number % 3]:
             run()
     for _ in range(1 if SMOKE else 3):
